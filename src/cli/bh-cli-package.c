@@ -21,4 +21,3 @@ int _bh_cli_unmerge (BhCli *cli, int argc, char **argv) { return _bh_cli_usage (
 int _bh_cli_regenerate (BhCli *cli, int argc, char **argv) { return _bh_cli_usage ("regenerate", "not available yet"); }
 int _bh_cli_delete (BhCli *cli, int argc, char **argv) { return _bh_cli_usage ("delete", "not available yet"); }
 int _bh_cli_expire (BhCli *cli, int argc, char **argv) { return _bh_cli_usage ("expire", "not available yet"); }
-int _bh_cli_evaluate (BhCli *cli, int argc, char **argv) { return _bh_cli_usage ("evaluate", "not available yet"); }

@@ -59,6 +59,8 @@ int _bh_cli_unmerge    (BhCli *cli, int argc, char **argv);
 int _bh_cli_regenerate (BhCli *cli, int argc, char **argv);
 int _bh_cli_delete     (BhCli *cli, int argc, char **argv);
 int _bh_cli_expire     (BhCli *cli, int argc, char **argv);
+
+/* bh-cli-evaluate.c */
 int _bh_cli_evaluate   (BhCli *cli, int argc, char **argv);
 
 G_END_DECLS

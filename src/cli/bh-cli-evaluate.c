@@ -10,5 +10,5 @@
 
 #include "bh-cli-private.h"
 
-/* Skeleton: filled in by the demo data work (issue 2). */
+/* Skeleton: filled in by the taste model work (issue 3). */
 int _bh_cli_evaluate (BhCli *cli, int argc, char **argv) { return _bh_cli_usage ("evaluate", "not available yet"); }

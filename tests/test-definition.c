@@ -211,66 +211,78 @@ break_events (BhDefinition *def)
 {
   g_clear_pointer (&def->events, g_strfreev);
 }
+
 static void
 break_twice (BhDefinition *def)
 {
   g_free (def->events[1]);
   def->events[1] = g_strdup ("E1");
 }
+
 static void
 break_blank (BhDefinition *def)
 {
   g_free (def->events[1]);
   def->events[1] = g_strdup (" ");
 }
+
 static void
 break_quorum (BhDefinition *def)
 {
   def->quorum = 0;
 }
+
 static void
 break_quorum_high (BhDefinition *def)
 {
   def->quorum = 1.5;
 }
+
 static void
 break_threshold (BhDefinition *def)
 {
   def->threshold = -0.1;
 }
+
 static void
 break_clusters_one (BhDefinition *def)
 {
   def->clusters = 1;
 }
+
 static void
 break_clusters_nine (BhDefinition *def)
 {
   def->clusters = 9;
 }
+
 static void
 break_as_of (BhDefinition *def)
 {
   g_free (def->as_of);
   def->as_of = g_strdup ("2025-02-30");
 }
+
 static void
 break_before (BhDefinition *def)
 {
   g_free (def->exclude_all_before);
   def->exclude_all_before = g_strdup ("1.1.2020");
 }
+
 static void
 break_prices (BhDefinition *def)
 {
   def->min_avg_price = 90;
 }
+
 static void
 break_include (BhDefinition *def)
 {
   g_free (def->include_ids[0]);
   def->include_ids[0] = g_strdup ("");
 }
+
 static void
 break_mode (BhDefinition *def)
 {

@@ -9,48 +9,59 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "bh-cli-private.h"
 
+typedef struct
+{
+  gboolean    tty;
+  int         percent;
+  const char *message;
+} Progress;
+
+/* A line that counts up on a terminal; one line per step elsewhere. */
 static void
 demo_progress_cb (double      fraction,
                   const char *message,
                   gpointer    user_data)
 {
-  int *last = user_data;
+  Progress *progress = user_data;
   int percent = (int) (fraction * 100);
 
-  if (percent == *last)
-    return;
-  *last = percent;
+  if (progress->tty && percent != progress->percent)
+    {
+      fprintf (stderr, "\r%3d %% %-40s", percent, message ? message : "done");
+      if (message == NULL)
+        fputc ('\n', stderr);
+    }
+  else if (!progress->tty && message != progress->message)
+    fprintf (stderr, "%3d %% %s\n", percent, message ? message : "done");
 
-  if (message != NULL)
-    fprintf (stderr, "\r%3d %% %s", percent, message);
-  else
-    fprintf (stderr, "\r%3d %%%-40s\n", percent, "");
-  fflush (stderr);
+  progress->percent = percent;
+  progress->message = message;
 }
 
 static GDateTime *
 parse_day (const char  *text,
            GError     **error)
 {
-  g_autoptr(GDate) date = g_date_new ();
+  g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
   g_autofree char *with_time = NULL;
-  GDateTime *dt;
+  GDateTime *day = NULL;
 
   /* Only ISO 8601 days; g_date_set_parse would follow the locale. */
-  with_time = g_strconcat (text, "T00:00:00", NULL);
-  dt = g_date_time_new_from_iso8601 (with_time, g_time_zone_new_utc ());
-  if (dt == NULL || strlen (text) != 10)
+  if (strlen (text) == 10)
     {
-      g_clear_pointer (&dt, g_date_time_unref);
-      g_set_error (error, BH_ERROR, BH_ERROR_INVALID_ARGUMENT,
-                   "--today wants a date as YYYY-MM-DD, not “%s”", text);
-      return NULL;
+      with_time = g_strconcat (text, "T00:00:00", NULL);
+      day = g_date_time_new_from_iso8601 (with_time, utc);
     }
+  if (day == NULL)
+    g_set_error (error, BH_ERROR, BH_ERROR_INVALID_ARGUMENT,
+                 "--today wants a date as YYYY-MM-DD, not “%s”", text);
 
-  return dt;
+  return day;
 }
 
 int
@@ -66,7 +77,7 @@ _bh_cli_demo_data (BhCli  *cli,
   g_autofree char *today_text = NULL;
   int customers = 10000;
   guint64 seed = BH_DEMO_DEFAULT_SEED;
-  int last_percent = -1;
+  Progress progress = { isatty (STDERR_FILENO), -1, NULL };
   int status;
   const GOptionEntry entries[] = {
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir,
@@ -114,7 +125,7 @@ _bh_cli_demo_data (BhCli  *cli,
     }
 
   if (!bh_demo_write (out_dir, (guint) customers, seed, today,
-                      demo_progress_cb, &last_percent, NULL, &error))
+                      demo_progress_cb, &progress, NULL, &error))
     return _bh_cli_fail (error);
 
   return BH_CLI_EXIT_OK;

@@ -84,6 +84,8 @@ typedef struct
   /* A stage director, for opera; NULL elsewhere. */
   const char *const   *directors;
   const char *const   *atmospheres;
+  /* Works played in December, for Christmas and the turn of the year. */
+  const char *const   *december_works;
   const BhDemoHallId  *halls;
   /* Two-letter code used in series ids. */
   const char          *code;

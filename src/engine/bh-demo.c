@@ -28,6 +28,7 @@
 #define NOISE_PER_MILLE 150
 #define ANON_PER_MILLE 31
 #define MAX_PROGRAM 6
+#define LIST_EMPTY ((const char *const[]) { NULL })
 
 /* Random numbers: xoshiro256** seeded through splitmix64. */
 
@@ -463,18 +464,64 @@ put_time (Writer *w,
   put_padded (w, minute % 60, 2);
 }
 
+/* The days sales can fall on, formatted once: a date and whether summer
+ * time applies. */
+typedef struct
+{
+  gint32   first;
+  guint    n;
+  char    *dates;
+  guint8  *summer;
+} Calendar;
+
+static void
+calendar_init (Calendar *cal,
+               gint32    first,
+               gint32    last)
+{
+  g_assert (last >= first);
+
+  cal->first = first;
+  cal->n = (guint) (last - first + 1);
+  /* One more byte for the terminator the last date is written with. */
+  cal->dates = g_malloc (cal->n * 10 + 1);
+  cal->summer = g_malloc (cal->n);
+
+  for (guint i = 0; i < cal->n; i++)
+    {
+      gint32 day = first + (gint32) i;
+      int y, m, d;
+
+      civil_from_days (day, &y, &m, &d);
+      g_snprintf (cal->dates + i * 10, 11, "%04d-%02d-%02d", y, m, d);
+      cal->summer[i] = is_summer_time (day);
+    }
+}
+
+static void
+calendar_clear (Calendar *cal)
+{
+  g_clear_pointer (&cal->dates, g_free);
+  g_clear_pointer (&cal->summer, g_free);
+}
+
 /* Local time with its offset, as the box office records it. */
 static inline void
-put_datetime (Writer *w,
-              gint32  days,
-              guint   second_of_day)
+put_datetime (Writer         *w,
+              const Calendar *cal,
+              gint32          days,
+              guint           second_of_day)
 {
-  put_date (w, days);
+  guint i = (guint) (days - cal->first);
+
+  g_assert (days >= cal->first && i < cal->n);
+
+  put_mem (w, cal->dates + i * 10, 10);
   put_char (w, 'T');
   put_time (w, second_of_day / 60);
   put_char (w, ':');
   put_padded (w, second_of_day % 60, 2);
-  put_str (w, is_summer_time (days) ? "+02:00" : "+01:00");
+  put_str (w, cal->summer[i] ? "+02:00" : "+01:00");
 }
 
 /* The programme. */
@@ -533,6 +580,7 @@ typedef struct
   EventIndex      *by_archetype;
   EventIndex       all;
   guint            place_weight_total;
+  Calendar         calendar;
 
   guint64          next_invoice;
   guint64          anon_debt;
@@ -789,6 +837,26 @@ is_summer_break (gint32 day)
   return (m == 7 && d > 14) || m == 8;
 }
 
+/* A day in the December of the season @day falls in, within the data. */
+static gint32
+december_day (Demo   *demo,
+              Rng    *rng,
+              gint32  day,
+              gint32  span)
+{
+  int y, m, d;
+  gint32 december;
+
+  civil_from_days (season_start (day), &y, &m, &d);
+  december = days_from_civil (y, 12, rng_range (rng, 1, 22));
+  if (december + span > demo->last_day)
+    december = days_from_civil (y - 1, 12, rng_range (rng, 1, 22));
+  if (december < demo->first_day)
+    december = days_from_civil (y + 1, 12, rng_range (rng, 1, 22));
+
+  return december;
+}
+
 static int
 compare_events (gconstpointer a,
                 gconstpointer b)
@@ -854,17 +922,24 @@ make_events (Demo *demo)
             archetype2 = G_MAXUINT8;
         }
 
-      if (is_summer_break (day))
+      series_make (&s, &rng, archetype, archetype2);
+
+      if (g_strv_contains (a->december_works ? a->december_works : LIST_EMPTY,
+                           s.program[0].work))
+        day = december_day (demo, &rng, day, span);
+      else if (is_summer_break (day))
         {
           if (hall == BH_DEMO_HALL_GROSSER_SAAL || hall == BH_DEMO_HALL_STUDIO)
             hall = BH_DEMO_HALL_OPEN_AIR;
           else
             day += 50;
         }
+      /* Single evenings mostly fall at the end of the week. */
+      if (a->performances_max <= 3 && (weekday (day) == 2 || weekday (day) == 3) &&
+          rng_percent (&rng, 60))
+        day += 3;
       if (day + span > demo->last_day)
         day = demo->last_day - span;
-
-      series_make (&s, &rng, archetype, archetype2);
 
       season = (guint) ((season_start (day) - demo->first_day) / 365);
       season = MIN (season, 7);
@@ -890,7 +965,7 @@ make_events (Demo *demo)
 
           /* Monday is the day the houses are dark. */
           if (weekday (day) == 1)
-            day++;
+            day += rng_range (&rng, 1, 4);
           wday = weekday (day);
 
           e.day = day;
@@ -1193,7 +1268,7 @@ put_sale (Demo     *demo,
   put_str (w, ",E");
   put_padded (w, event + 1, demo->events->len >= 100000 ? 6 : 5);
   put_char (w, ',');
-  put_datetime (w, day, second);
+  put_datetime (w, &demo->calendar, day, second);
   put_char (w, ',');
   put_str (w, category_names[category]);
   put_char (w, ',');
@@ -1369,7 +1444,7 @@ ticket_invoice (Demo     *demo,
     second = (guint) rng_range (rng, 8 * 3600, (int) e->minute * 60 - 1800);
 
   chosen[n_chosen++] = first;
-  extra = taste < 0 ? 0 : rng_below (rng, 100) < 20 ? (rng_percent (rng, 30) ? 2 : 1) : 0;
+  extra = taste < 0 ? 0 : rng_below (rng, 100) < 26 ? (rng_percent (rng, 30) ? 2 : 1) : 0;
   for (guint i = 0; i < extra; i++)
     {
       guint next = event_index_pick (index, rng, day + 1, day + 150);
@@ -1673,6 +1748,7 @@ demo_clear (Demo *demo)
       event_index_clear (&demo->by_archetype[i]);
   g_clear_pointer (&demo->by_archetype, g_free);
   event_index_clear (&demo->all);
+  calendar_clear (&demo->calendar);
   g_clear_pointer (&demo->events, g_array_unref);
   g_clear_pointer (&demo->series, g_array_unref);
 }
@@ -1707,6 +1783,8 @@ demo_run (Demo    *demo,
   for (guint i = 0; i < _bh_demo_n_archetypes; i++)
     event_index_build (&demo->by_archetype[i], demo->events, (int) i);
   event_index_build (&demo->all, demo->events, -1);
+  /* Purchases start at most a year before the first season. */
+  calendar_init (&demo->calendar, demo->first_day - 400, demo->last_day);
   for (guint i = 0; i < _bh_demo_n_places; i++)
     demo->place_weight_total += _bh_demo_places[i].weight;
 

@@ -348,6 +348,7 @@ bh_test_venue_cli (BhTestVenue  *venue,
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
   g_autofree char *err = NULL;
+  g_autofree char *local_out = NULL;
   const char *cli = g_getenv ("BACKHAUL_CLI");
   const char *arg;
   va_list args;
@@ -366,8 +367,11 @@ bh_test_venue_cli (BhTestVenue  *venue,
   g_ptr_array_add (argv, NULL);
 
   g_spawn_sync (NULL, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                out, &err, &status, &error);
+                &local_out, &err, &status, &error);
   g_assert_no_error (error);
+
+  if (out)
+    *out = g_steal_pointer (&local_out);
 
   g_assert_true (WIFEXITED (status));
 

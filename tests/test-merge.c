@@ -8,6 +8,13 @@
 
 #include "bh-test-venue.h"
 
+static int
+compare_lines (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(const char * const *)a, *(const char * const *)b);
+}
+
 /* The members of a package as "id|score|cluster|why" lines, sorted. */
 static GPtrArray *
 member_lines (BhTestVenue *venue,
@@ -27,7 +34,7 @@ member_lines (BhTestVenue *venue,
       g_ptr_array_add (lines, g_strdup_printf ("%s|%.17g|%u|%s", m->customer_id, m->score,
                                                m->cluster, m->why ? m->why : ""));
     }
-  g_ptr_array_sort (lines, (GCompareFunc)g_strcmp0);
+  g_ptr_array_sort (lines, compare_lines);
 
   return lines;
 }

@@ -901,6 +901,15 @@ parse_date_time (const char *text)
   else if (strlen (iso) > 10 && iso[10] == ' ')
     iso[10] = 'T';
 
+  /* "…THH:MM" without seconds */
+  if (strlen (iso) == 16)
+    {
+      char *with_seconds = g_strconcat (iso, ":00", NULL);
+
+      g_free (iso);
+      iso = with_seconds;
+    }
+
   return g_date_time_new_from_iso8601 (iso, local);
 }
 

@@ -164,11 +164,12 @@ package_from_row (sqlite3_stmt  *stmt,
   g_autoptr(GDateTime) created = NULL;
   g_autoptr(GDateTime) built = NULL;
   g_autoptr(GDateTime) expires = NULL;
+  const char *definition_text = (const char *)sqlite3_column_text (stmt, 1);
   const char *result;
   gint64 id = sqlite3_column_int64 (stmt, 0);
   int status = sqlite3_column_int (stmt, 2);
 
-  if (!json_parser_load_from_data (parser, (const char *)sqlite3_column_text (stmt, 1), -1, error) ||
+  if (!json_parser_load_from_data (parser, definition_text, -1, error) ||
       !(definition = bh_definition_new_from_json (json_parser_get_root (parser), error)))
     {
       g_prefix_error (error, "Package %" G_GINT64_FORMAT " in the store is damaged: ", id);

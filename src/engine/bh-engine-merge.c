@@ -346,6 +346,8 @@ remove_members_locked (BhEngine  *self,
     {
       gint64 package_id = bh_package_get_id (merge->sides[side].package);
 
+      sqlite3_reset (keep);
+      sqlite3_reset (drop);
       sqlite3_bind_int64 (keep, 2, package_id);
       sqlite3_bind_int64 (drop, 1, package_id);
 

@@ -451,7 +451,8 @@ update_side_locked (BhEngine  *self,
       return FALSE;
     }
 
-  _bh_package_set_clusters (package, side->clusters, side->size_after);
+  if (side->clusters)
+    _bh_package_set_clusters (package, side->clusters, side->size_after);
   new_result = _bh_package_result_to_json (package);
   new_text = json_to_string (new_result, FALSE);
 
@@ -529,7 +530,13 @@ bh_engine_merge (BhEngine      *self,
   pool = g_thread_pool_new (describe_side, &job, MIN (n_packages, g_get_num_processors ()),
                             FALSE, NULL);
   for (guint i = 0; i < merge.n_sides; i++)
-    g_thread_pool_push (pool, &merge.sides[i], NULL);
+    {
+      Side *side = &merge.sides[i];
+
+      /* A package that loses no one keeps its figures. */
+      if (side->size_after < side->size_before)
+        g_thread_pool_push (pool, side, NULL);
+    }
 
   removed_ok = remove_members_locked (self, &merge, merge_id, error);
   g_thread_pool_free (g_steal_pointer (&pool), FALSE, TRUE);

@@ -458,10 +458,10 @@ test_series (void)
     {
       const char *series = cell (events, r, series_col);
       const char *title = g_hash_table_lookup (titles, series);
+      guint seen = GPOINTER_TO_UINT (g_hash_table_lookup (counts, series));
 
       g_assert_cmpstr (series, !=, "");
-      g_hash_table_insert (counts, (gpointer) series,
-                           GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (counts, series)) + 1));
+      g_hash_table_insert (counts, (gpointer) series, GUINT_TO_POINTER (seen + 1));
       /* A production keeps its title over its performances. */
       if (title != NULL)
         g_assert_cmpstr (title, ==, cell (events, r, title_col));
@@ -554,7 +554,8 @@ test_prices (void)
       double base = g_ascii_strtod (cell (sales, r, base_col), NULL);
       guint lines = GPOINTER_TO_UINT (g_hash_table_lookup (invoice_lines, invoice));
 
-      g_assert_true (g_regex_match_simple ("^[0-9]+\\.[0-9][0-9]$", cell (sales, r, sales_col), 0, 0));
+      g_assert_true (g_regex_match_simple ("^[0-9]+\\.[0-9][0-9]$", cell (sales, r, sales_col),
+                                           0, 0));
       g_assert_cmpuint (quantity, >=, 1);
       g_assert_cmpuint (quantity, <=, 4);
       g_assert_cmpfloat (price, <=, base);

@@ -30,16 +30,17 @@
 
 #define KONZERTHAUS "Konzerthaus am Stadtgarten"
 #define THEATER "Theater am Wall"
+#define CITY "Freiburg im Breisgau"
 #define HOUSE_ORCHESTRA "Konzerthausorchester Freiburg"
 #define PIT_ORCHESTRA "Philharmonisches Orchester am Wall"
 
 const BhDemoHall _bh_demo_halls[BH_DEMO_N_HALLS] = {
-  [BH_DEMO_HALL_GROSSER_SAAL] = { KONZERTHAUS, "Großer Saal", 1850, 4200 },
-  [BH_DEMO_HALL_KAMMERMUSIKSAAL] = { KONZERTHAUS, "Kammermusiksaal", 480, 3000 },
-  [BH_DEMO_HALL_STUDIO] = { KONZERTHAUS, "Studio", 160, 2000 },
-  [BH_DEMO_HALL_OPEN_AIR] = { KONZERTHAUS, "Open-Air-Bühne im Seepark", 3200, 3600 },
-  [BH_DEMO_HALL_GROSSES_HAUS] = { THEATER, "Großes Haus", 920, 4600 },
-  [BH_DEMO_HALL_KAMMERSPIELE] = { THEATER, "Kammerspiele", 290, 2600 },
+  [BH_DEMO_HALL_GROSSER_SAAL] = { KONZERTHAUS, "Großer Saal", CITY, 1850, 4200 },
+  [BH_DEMO_HALL_KAMMERMUSIKSAAL] = { KONZERTHAUS, "Kammermusiksaal", CITY, 480, 3000 },
+  [BH_DEMO_HALL_STUDIO] = { KONZERTHAUS, "Studio", CITY, 160, 2000 },
+  [BH_DEMO_HALL_OPEN_AIR] = { KONZERTHAUS, "Open-Air-Bühne im Seepark", CITY, 3200, 3600 },
+  [BH_DEMO_HALL_GROSSES_HAUS] = { THEATER, "Großes Haus", CITY, 920, 4600 },
+  [BH_DEMO_HALL_KAMMERSPIELE] = { THEATER, "Kammerspiele", CITY, 290, 2600 },
 };
 
 const BhDemoArchetype _bh_demo_archetypes[] = {

@@ -29,6 +29,7 @@ typedef struct
 {
   const char *venue;
   const char *name;
+  const char *city;
   guint       capacity;
   /* The regular price of an average evening, in cents. */
   guint       price_cents;

@@ -392,24 +392,6 @@ put_field (Writer     *w,
   put_char (w, '"');
 }
 
-static inline void
-put_uint (Writer  *w,
-          guint64  value)
-{
-  char digits[24];
-  int n = 0;
-
-  do
-    {
-      digits[n++] = (char) ('0' + value % 10);
-      value /= 10;
-    }
-  while (value != 0);
-
-  while (n > 0)
-    put_char (w, digits[--n]);
-}
-
 /* At least @width digits, with leading zeros. */
 static inline void
 put_padded (Writer  *w,
@@ -430,6 +412,13 @@ put_padded (Writer  *w,
     digits[n++] = '0';
   while (n > 0)
     put_char (w, digits[--n]);
+}
+
+static inline void
+put_uint (Writer  *w,
+          guint64  value)
+{
+  put_padded (w, value, 1);
 }
 
 static inline void
@@ -524,6 +513,24 @@ put_datetime (Writer         *w,
   put_str (w, cal->summer[i] ? "+02:00" : "+01:00");
 }
 
+/* Ids sort as text in their order: E00042, C0001234. */
+static inline void
+put_event_id (Writer *w,
+              guint   index,
+              int     digits)
+{
+  put_char (w, 'E');
+  put_padded (w, index + 1, digits);
+}
+
+static inline void
+put_customer_id (Writer  *w,
+                 guint64  id)
+{
+  put_char (w, 'C');
+  put_padded (w, id, 7);
+}
+
 /* The programme. */
 
 typedef struct
@@ -579,7 +586,9 @@ typedef struct
   GArray          *events;
   EventIndex      *by_archetype;
   EventIndex       all;
-  guint            place_weight_total;
+  int              event_digits;
+  guint            customer_shares[64];
+  guint           *place_weights;
   Calendar         calendar;
 
   guint64          next_invoice;
@@ -1085,11 +1094,6 @@ static gboolean
 write_events (Demo    *demo,
               GError **error)
 {
-  guint digits = 5;
-
-  while (demo->events->len >= 100000 && digits < 6)
-    digits++;
-
   for (guint i = 0; i < demo->events->len; i++)
     {
       const Event *e = &g_array_index (demo->events, Event, i);
@@ -1102,8 +1106,7 @@ write_events (Demo    *demo,
           !writer_reserve (p, demo->cancellable, error))
         return FALSE;
 
-      put_char (w, 'E');
-      put_padded (w, i + 1, (int) digits);
+      put_event_id (w, i, demo->event_digits);
       put_char (w, ',');
       put_field (w, s->title);
       put_char (w, ',');
@@ -1114,7 +1117,9 @@ write_events (Demo    *demo,
       put_field (w, hall->venue);
       put_char (w, ',');
       put_field (w, hall->name);
-      put_str (w, ",Freiburg im Breisgau,");
+      put_char (w, ',');
+      put_field (w, hall->city);
+      put_char (w, ',');
       put_uint (w, hall->capacity);
       put_char (w, ',');
       put_field (w, s->code);
@@ -1127,8 +1132,7 @@ write_events (Demo    *demo,
           g_autofree char *work = g_strdup_printf ("%s (%s)", s->program[j].work,
                                                    s->program[j].creator);
 
-          put_char (p, 'E');
-          put_padded (p, i + 1, (int) digits);
+          put_event_id (p, i, demo->event_digits);
           put_str (p, ",work,");
           put_field (p, work);
           put_end (p);
@@ -1152,29 +1156,15 @@ typedef struct
   gint32  events_seen[8];
 } Customer;
 
-static guint
-pick_archetype_by_share (Rng *rng)
-{
-  guint r = rng_below (rng, 1000);
-
-  for (guint i = 0; i < _bh_demo_n_archetypes; i++)
-    {
-      if (r < _bh_demo_archetypes[i].customer_share)
-        return i;
-      r -= _bh_demo_archetypes[i].customer_share;
-    }
-
-  return _bh_demo_n_archetypes - 1;
-}
-
 static void
-customer_tastes (Customer *c,
+customer_tastes (Demo     *demo,
+                 Customer *c,
                  Rng      *rng)
 {
   guint r = rng_below (rng, 100);
   guint wanted = r < 50 ? 1 : r < 85 ? 2 : 3;
 
-  c->archetypes[0] = pick_archetype_by_share (rng);
+  c->archetypes[0] = rng_weighted (rng, demo->customer_shares, _bh_demo_n_archetypes);
   c->n_archetypes = 1;
 
   while (c->n_archetypes < wanted)
@@ -1186,7 +1176,7 @@ customer_tastes (Customer *c,
       if (prev->neighbour >= 0 && rng_percent (rng, 45))
         next = (guint) prev->neighbour;
       else
-        next = pick_archetype_by_share (rng);
+        next = rng_weighted (rng, demo->customer_shares, _bh_demo_n_archetypes);
 
       for (guint i = 0; i < c->n_archetypes; i++)
         seen |= c->archetypes[i] == next;
@@ -1261,12 +1251,9 @@ put_sale (Demo     *demo,
   if (customer == 0)
     put_str (w, "ANON");
   else
-    {
-      put_char (w, 'C');
-      put_padded (w, customer, 7);
-    }
-  put_str (w, ",E");
-  put_padded (w, event + 1, demo->events->len >= 100000 ? 6 : 5);
+    put_customer_id (w, customer);
+  put_char (w, ',');
+  put_event_id (w, event, demo->event_digits);
   put_char (w, ',');
   put_datetime (w, &demo->calendar, day, second);
   put_char (w, ',');
@@ -1569,22 +1556,6 @@ put_email (Writer     *w,
   put_str (w, rng_pick (rng, _bh_demo_mail_domains));
 }
 
-static const BhDemoPlace *
-pick_place (Demo *demo,
-            Rng  *rng)
-{
-  guint r = rng_below (rng, demo->place_weight_total);
-
-  for (guint i = 0; i < _bh_demo_n_places; i++)
-    {
-      if (r < _bh_demo_places[i].weight)
-        return &_bh_demo_places[i];
-      r -= _bh_demo_places[i].weight;
-    }
-
-  g_assert_not_reached ();
-}
-
 static void
 write_customer_row (Demo     *demo,
                     Rng      *rng,
@@ -1593,7 +1564,8 @@ write_customer_row (Demo     *demo,
   static const char *const opted_out[] = { "true", "1", "yes", "ja" };
   static const char *const not_opted_out[] = { "false", "0", "no", "nein" };
   Writer *w = &demo->customers_out;
-  const BhDemoPlace *place = pick_place (demo, rng);
+  const BhDemoPlace *place = &_bh_demo_places[rng_weighted (rng, demo->place_weights,
+                                                            _bh_demo_n_places)];
   gboolean female = rng_percent (rng, 54);
   const char *first = rng_pick (rng, female ? _bh_demo_female_names : _bh_demo_male_names);
   const char *last = rng_pick (rng, _bh_demo_last_names);
@@ -1613,8 +1585,7 @@ write_customer_row (Demo     *demo,
   else
     street = rng_pick (rng, _bh_demo_streets_de);
 
-  put_char (w, 'C');
-  put_padded (w, c->id, 7);
+  put_customer_id (w, c->id);
   put_char (w, ',');
   r = rng_below (rng, 100);
   if (r >= 3)
@@ -1668,8 +1639,7 @@ write_truth_row (Demo     *demo,
 {
   Writer *w = &demo->truth_out;
 
-  put_char (w, 'C');
-  put_padded (w, c->id, 7);
+  put_customer_id (w, c->id);
   put_char (w, ',');
   for (guint i = 0; i < c->n_archetypes; i++)
     {
@@ -1692,11 +1662,12 @@ write_customer (Demo    *demo,
 
   rng_init (&rng, demo->seed, (guint64) i + 1);
   c.id = (guint64) i + 1;
-  customer_tastes (&c, &rng);
+  customer_tastes (demo, &c, &rng);
   target = customer_activity (&rng);
 
   /* The years a customer comes: heavy buyers stay longer. */
-  c.from = demo->first_day - 700 + (gint32) rng_below (&rng, (guint32) (demo->today - demo->first_day + 640));
+  c.from = demo->first_day - 700
+           + (gint32) rng_below (&rng, (guint32) (demo->today - demo->first_day + 640));
   length = 200 + (gint32) rng_below (&rng, 900) + (gint32) MIN (target, 100) * 15;
   c.to = MIN (c.from + length, demo->last_day);
   c.from = MAX (c.from, demo->first_day);
@@ -1749,6 +1720,7 @@ demo_clear (Demo *demo)
   g_clear_pointer (&demo->by_archetype, g_free);
   event_index_clear (&demo->all);
   calendar_clear (&demo->calendar);
+  g_clear_pointer (&demo->place_weights, g_free);
   g_clear_pointer (&demo->events, g_array_unref);
   g_clear_pointer (&demo->series, g_array_unref);
 }
@@ -1779,14 +1751,19 @@ demo_run (Demo    *demo,
 
   report (demo, 0.0, "Planning the seasons");
   make_events (demo);
+  demo->event_digits = demo->events->len >= 100000 ? 6 : 5;
   demo->by_archetype = g_new0 (EventIndex, _bh_demo_n_archetypes);
   for (guint i = 0; i < _bh_demo_n_archetypes; i++)
     event_index_build (&demo->by_archetype[i], demo->events, (int) i);
   event_index_build (&demo->all, demo->events, -1);
   /* Purchases start at most a year before the first season. */
   calendar_init (&demo->calendar, demo->first_day - 400, demo->last_day);
+  g_assert (_bh_demo_n_archetypes <= G_N_ELEMENTS (demo->customer_shares));
+  for (guint i = 0; i < _bh_demo_n_archetypes; i++)
+    demo->customer_shares[i] = _bh_demo_archetypes[i].customer_share;
+  demo->place_weights = g_new (guint, _bh_demo_n_places);
   for (guint i = 0; i < _bh_demo_n_places; i++)
-    demo->place_weight_total += _bh_demo_places[i].weight;
+    demo->place_weights[i] = _bh_demo_places[i].weight;
 
   if (!writer_open (&demo->events_out, demo->out_dir, "events.csv",
                     "event_id,title,date,time,venue,hall,city,capacity,series,aspects", error) ||

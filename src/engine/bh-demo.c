@@ -614,16 +614,25 @@ series_clear (gpointer data)
   g_free (s->aspects);
 }
 
+/* Adds "kind:value" unless the event has it already, as a crossover
+ * may bring a composer twice. */
 static void
 aspect_add (GString    *aspects,
             const char *kind,
             const char *value)
 {
+  g_autofree char *item = g_strconcat (kind, ":", value, NULL);
+  gsize n = strlen (item);
+
   g_assert (strchr (value, '|') == NULL);
+
+  for (const char *p = strstr (aspects->str, item); p != NULL; p = strstr (p + 1, item))
+    if ((p == aspects->str || p[-1] == '|') && (p[n] == '\0' || p[n] == '|'))
+      return;
 
   if (aspects->len > 0)
     g_string_append_c (aspects, '|');
-  g_string_append_printf (aspects, "%s:%s", kind, value);
+  g_string_append (aspects, item);
 }
 
 static const BhDemoCreator *
@@ -749,12 +758,7 @@ series_make (Series                *s,
 
   aspect_add (aspects, "atmosphere", rng_pick (rng, a->atmospheres));
   if (rng_percent (rng, 30))
-    {
-      const char *more = rng_pick (rng, a->atmospheres);
-
-      if (strstr (aspects->str, more) == NULL)
-        aspect_add (aspects, "atmosphere", more);
-    }
+    aspect_add (aspects, "atmosphere", rng_pick (rng, a->atmospheres));
 
   switch (a->title_style)
     {
@@ -813,28 +817,6 @@ pick_hall (Rng                   *rng,
   return a->halls[rng_below (rng, n)];
 }
 
-/* The usual start of a performance, in minutes after midnight. */
-static guint
-start_minute (Rng   *rng,
-              guint  archetype,
-              int    wday)
-{
-  const char *key = _bh_demo_archetypes[archetype].key;
-
-  if (g_str_equal (key, "family_festive"))
-    return rng_percent (rng, 50) ? 11 * 60 : 16 * 60;
-  if (g_str_equal (key, "chamber") && wday == 0)
-    return 11 * 60;
-  if (g_str_equal (key, "opera_german"))
-    return rng_percent (rng, 50) ? 17 * 60 : 18 * 60;
-  if (g_str_equal (key, "jazz_crossover"))
-    return 20 * 60 + 30;
-  if (g_str_equal (key, "theatre") || g_str_equal (key, "baroque"))
-    return 19 * 60 + 30;
-
-  return rng_percent (rng, 70) ? 20 * 60 : 19 * 60;
-}
-
 /* Summer break from mid-July to the end of August, except outdoors. */
 static gboolean
 is_summer_break (gint32 day)
@@ -864,6 +846,16 @@ december_day (Demo   *demo,
     december = days_from_civil (y + 1, 12, rng_range (rng, 1, 22));
 
   return december;
+}
+
+static gint32
+september_first (gint32 day)
+{
+  int y, m, d;
+
+  civil_from_days (day, &y, &m, &d);
+
+  return days_from_civil (y, 9, 1);
 }
 
 static int
@@ -898,8 +890,11 @@ make_events (Demo *demo)
   g_assert (_bh_demo_n_archetypes <= 64);
 
   rng_init (&rng, demo->seed, G_GUINT64_CONSTANT (0xe7e7e7));
+  /* Shares are of performances; a production of a long-running taste
+   * takes several. */
   for (guint i = 0; i < _bh_demo_n_archetypes; i++)
-    shares[i] = _bh_demo_archetypes[i].series_share;
+    shares[i] = _bh_demo_archetypes[i].event_share * 200
+                / (_bh_demo_archetypes[i].performances_min + _bh_demo_archetypes[i].performances_max);
 
   demo->series = g_array_new (FALSE, TRUE, sizeof (Series));
   g_array_set_clear_func (demo->series, series_clear);
@@ -914,8 +909,12 @@ make_events (Demo *demo)
                                         (int) a->performances_max);
       guint hall = pick_hall (&rng, a);
       gint32 span = (gint32) n_perf * 7;
+      /* A golden-ratio sequence spreads productions evenly over the years,
+       * so that small demos have full seasons too. */
+      guint64 spread = (guint64) demo->series->len * G_GUINT64_CONSTANT (0x9e3779b97f4a7c15);
       gint32 day = demo->first_day
-                   + (gint32) rng_below (&rng, (guint32) (demo->last_day - demo->first_day - span));
+                   + (gint32) (((spread >> 32)
+                                * (guint64) (demo->last_day - demo->first_day - span)) >> 32);
       guint popularity = (guint) rng_range (&rng, 30, 100);
       guint price;
       guint season;
@@ -972,13 +971,17 @@ make_events (Demo *demo)
           Event e = { 0 };
           int wday;
 
-          /* Monday is the day the houses are dark. */
+          /* The houses are dark in the summer break and on Mondays. */
+          if (hall != BH_DEMO_HALL_OPEN_AIR && is_summer_break (day))
+            day = september_first (day) + rng_range (&rng, 0, 6);
           if (weekday (day) == 1)
             day += rng_range (&rng, 1, 4);
+          if (day > demo->last_day)
+            break;
           wday = weekday (day);
 
           e.day = day;
-          e.minute = (guint16) start_minute (&rng, archetype, wday);
+          e.minute = (guint16) (wday == 0 ? a->sunday_minute : a->start_minute);
           e.hall = (guint8) hall;
           e.archetype = (guint8) archetype;
           e.archetype2 = (guint8) archetype2;
@@ -1283,9 +1286,9 @@ pick_quantity (Rng  *rng,
 {
   static const guint weights[] = { 35, 48, 8, 9 };
   static const guint family_weights[] = { 5, 30, 35, 30 };
-  gboolean family = g_str_equal (_bh_demo_archetypes[archetype].key, "family_festive");
+  gboolean families = _bh_demo_archetypes[archetype].families;
 
-  return 1 + rng_weighted (rng, family ? family_weights : weights, 4);
+  return 1 + rng_weighted (rng, families ? family_weights : weights, 4);
 }
 
 /* One sale line at the usual prices: sometimes reduced, sometimes a
@@ -1301,8 +1304,7 @@ put_priced_sale (Demo     *demo,
                  guint     quantity)
 {
   const Event *e = &g_array_index (demo->events, Event, event_index);
-  const char *key = _bh_demo_archetypes[e->archetype].key;
-  guint vip_percent = g_str_has_prefix (key, "opera") || g_str_has_prefix (key, "star") ? 9 : 3;
+  guint vip_percent = _bh_demo_archetypes[e->archetype].vip_percent;
   guint regular = e->price_cents;
   guint r = rng_below (rng, 1000);
 
@@ -1570,13 +1572,13 @@ write_customer_row (Demo     *demo,
   const char *first = rng_pick (rng, female ? _bh_demo_female_names : _bh_demo_male_names);
   const char *last = rng_pick (rng, _bh_demo_last_names);
   const char *street;
-  const char *primary = _bh_demo_archetypes[c->archetypes[0]].key;
+  const BhDemoArchetype *primary = &_bh_demo_archetypes[c->archetypes[0]];
   int birth_year;
   guint r;
 
+  /* Classical audiences are older; a sum of three draws gives a hump. */
   birth_year = 1938 + rng_range (rng, 0, 22) + rng_range (rng, 0, 22) + rng_range (rng, 0, 22);
-  if (g_str_equal (primary, "family_festive") || g_str_equal (primary, "jazz_crossover"))
-    birth_year = MIN (birth_year + 15, 2006);
+  birth_year = MIN (birth_year + (int) primary->youth_years, 2006);
 
   if (g_str_equal (place->country, "CH"))
     street = rng_pick (rng, _bh_demo_streets_ch);

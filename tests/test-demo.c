@@ -757,6 +757,35 @@ test_archetypes_recoverable (void)
   g_assert_cmpfloat (fine, >, genre + 0.15);
 }
 
+static void
+cancel_at_half_cb (double      fraction,
+                   const char *message,
+                   gpointer    user_data)
+{
+  if (fraction >= 0.5)
+    g_cancellable_cancel (user_data);
+}
+
+static void
+test_cancel (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GDateTime) today = test_today ();
+  g_autofree char *dir = g_dir_make_tmp ("backhaul-demo-XXXXXX", &error);
+  g_autoptr(GDir) listing = NULL;
+
+  g_assert_no_error (error);
+  g_assert_false (bh_demo_write (dir, N_CUSTOMERS, SEED, today, cancel_at_half_cb, cancellable,
+                                 cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+
+  /* No half-written files are left behind. */
+  listing = g_dir_open (dir, 0, NULL);
+  g_assert_null (g_dir_read_name (listing));
+  remove_folder (dir);
+}
+
 static gint64
 import_count (JsonObject *result,
               const char *kind,
@@ -833,6 +862,7 @@ main (int   argc,
   g_test_add_func ("/demo/events/series", test_series);
   g_test_add_func ("/demo/events/seasons", test_seasons);
   g_test_add_func ("/demo/imports", test_imports);
+  g_test_add_func ("/demo/cancel", test_cancel);
 
   status = g_test_run ();
   demo_free (shared_demo);

@@ -247,6 +247,7 @@ typedef struct
   char          *buffer;
   gsize          length;
   guint64        rows;
+  gboolean       existed;
 } Writer;
 
 static gboolean
@@ -260,6 +261,7 @@ writer_open (Writer      *w,
 
   w->name = name;
   w->file = g_file_new_for_path (path);
+  w->existed = g_file_query_exists (w->file, NULL);
   w->stream = G_OUTPUT_STREAM (g_file_replace (w->file, NULL, FALSE,
                                                G_FILE_CREATE_REPLACE_DESTINATION,
                                                NULL, error));
@@ -329,9 +331,12 @@ writer_clear (Writer *w)
     {
       g_autoptr(GCancellable) abandon = g_cancellable_new ();
 
-      /* Closing cancelled keeps a file that existed before as it was. */
+      /* Closing cancelled keeps a file that existed before as it was;
+       * a file this run began is removed. */
       g_cancellable_cancel (abandon);
       g_output_stream_close (w->stream, abandon, NULL);
+      if (!w->existed)
+        g_file_delete (w->file, NULL, NULL);
     }
   g_clear_object (&w->stream);
   g_clear_object (&w->file);

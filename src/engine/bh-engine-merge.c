@@ -525,6 +525,9 @@ bh_engine_merge (BhEngine      *self,
       (merge_id = insert_merge_locked (self, package_ids, n_packages, error)) == 0)
     goto fail;
 
+  g_debug ("Merge %" G_GINT64_FORMAT " planned in %.3f s",
+           merge_id, (g_get_monotonic_time () - started) / 1e6);
+
   /* The packages' figures are recomputed in worker threads while this
    * one moves the removed members in the store. */
   pool = g_thread_pool_new (describe_side, &job, MIN (n_packages, g_get_num_processors ()),
@@ -539,7 +542,11 @@ bh_engine_merge (BhEngine      *self,
     }
 
   removed_ok = remove_members_locked (self, &merge, merge_id, error);
+  g_debug ("Merge %" G_GINT64_FORMAT " moved the removed members by %.3f s",
+           merge_id, (g_get_monotonic_time () - started) / 1e6);
   g_thread_pool_free (g_steal_pointer (&pool), FALSE, TRUE);
+  g_debug ("Merge %" G_GINT64_FORMAT " recomputed the figures by %.3f s",
+           merge_id, (g_get_monotonic_time () - started) / 1e6);
 
   if (!removed_ok)
     goto fail;

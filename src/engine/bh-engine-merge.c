@@ -17,10 +17,9 @@
 
 /*
  * Merging packages so that nobody gets two mails. Every member of every
- * package goes into one array, which is sorted by customer, best score
- * first and, among equal scores, the package built first first. The
- * first entry of each customer stays; the others are removed from their
- * packages.
+ * package goes into one array, sorted by customer, then best score first,
+ * then (among equal scores) by the package built earlier. The first entry
+ * of each customer stays; the others are removed from their packages.
  *
  * What a merge changes is kept in the merge tables (each package's result
  * and merge id from before, and the removed member rows) so that it can

@@ -283,6 +283,8 @@ load_customers (BhSnapshot  *self,
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(GHashTable) cities = g_hash_table_new_full (g_str_hash, g_str_equal,
                                                         NULL, NULL);
+  g_autoptr(GHashTable) written = g_hash_table_new_full (g_str_hash, g_str_equal,
+                                                         g_free, NULL);
   guint capacity;
   int rc;
 
@@ -318,18 +320,24 @@ load_customers (BhSnapshot  *self,
         pool_add (pool, (const char *)sqlite3_column_text (stmt, 3));
       self->customer_city[i] = BH_NONE;
 
+      /* Cities repeat: look the text up as written before folding it. */
       if (city != NULL && *city != '\0')
         {
-          g_autofree char *folded = g_utf8_casefold (city, -1);
           gpointer found;
 
-          if (!g_hash_table_lookup_extended (cities, folded, NULL, &found))
+          if (!g_hash_table_lookup_extended (written, city, NULL, &found))
             {
-              found = GUINT_TO_POINTER (self->cities->len);
-              g_ptr_array_add (self->cities, g_strdup (folded));
-              g_hash_table_insert (cities, g_ptr_array_index (self->cities,
-                                                              self->cities->len - 1),
-                                   found);
+              g_autofree char *folded = g_utf8_casefold (city, -1);
+
+              if (!g_hash_table_lookup_extended (cities, folded, NULL, &found))
+                {
+                  found = GUINT_TO_POINTER (self->cities->len);
+                  g_ptr_array_add (self->cities, g_strdup (folded));
+                  g_hash_table_insert (cities, g_ptr_array_index (self->cities,
+                                                                  self->cities->len - 1),
+                                       found);
+                }
+              g_hash_table_insert (written, g_strdup (city), found);
             }
           self->customer_city[i] = GPOINTER_TO_UINT (found);
         }
@@ -748,9 +756,9 @@ load_sales (BhSnapshot    *self,
 
   first_id = bh_store_query_int (store, "SELECT min(id) FROM sale", 0);
   last_id = bh_store_query_int (store, "SELECT max(id) FROM sale", 0);
-  /* An estimate to size the arrays: max(rowid) is not a count here. */
-  estimate = (guint64)bh_store_query_int (store,
-                                          "SELECT count(*) FROM sale", 0);
+  /* Arrays start at about twenty lines a customer and grow from there:
+   * count(*) would read the whole table once more. */
+  estimate = (guint64)self->n_customers * 20;
 
   id_map_init (&customers, self->customer_store_id, self->n_customers);
   id_map_init (&events, self->event_store_id, self->n_events);

@@ -236,8 +236,8 @@ assign_part (guint    part,
              gpointer data)
 {
   AssignData *assign = data;
-  guint from = (guint)((guint64)assign->n_rows * part / n_parts);
-  guint to = (guint)((guint64)assign->n_rows * (part + 1) / n_parts);
+  guint from = _bh_part_start (assign->n_rows, part, n_parts);
+  guint to = _bh_part_start (assign->n_rows, part + 1, n_parts);
   guint d = assign->points->d;
 
   assign->changed[part] = 0;
@@ -718,7 +718,7 @@ add_member_figures (BhSnapshot *snapshot,
       Order order;
       gint64 lead;
 
-      if ((gint64)sale->purchased >= cutoff || sale->quantity <= 0)
+      if (!_bh_sale_before (sale, cutoff))
         continue;
 
       first = MIN (first, (gint64)sale->purchased);

@@ -724,8 +724,8 @@ sort_sales_part (guint    part,
                  gpointer data)
 {
   BhSnapshot *self = data;
-  guint from = (guint)((guint64)self->n_customers * part / n_parts);
-  guint to = (guint)((guint64)self->n_customers * (part + 1) / n_parts);
+  guint from = _bh_part_start (self->n_customers, part, n_parts);
+  guint to = _bh_part_start (self->n_customers, part + 1, n_parts);
 
   for (guint c = from; c < to; c++)
     {
@@ -908,8 +908,8 @@ build_profiles_part (guint    part,
 {
   ProfileBuild *build = data;
   BhSnapshot *self = build->self;
-  guint from = (guint)((guint64)self->n_customers * part / n_parts);
-  guint to = (guint)((guint64)self->n_customers * (part + 1) / n_parts);
+  guint from = _bh_part_start (self->n_customers, part, n_parts);
+  guint to = _bh_part_start (self->n_customers, part + 1, n_parts);
   g_autofree guint32 *stamp = g_new0 (guint32, self->n_events + 1);
   g_autofree double *latest = g_new0 (double, self->n_events + 1);
   g_autofree double *sum = g_new0 (double, self->n_aspects + 1);
@@ -939,7 +939,7 @@ build_profiles_part (guint    part,
         {
           const BhSale *sale = &self->sales[s];
 
-          if ((gint64)sale->purchased >= build->cutoff || sale->quantity <= 0)
+          if (!_bh_sale_before (sale, build->cutoff))
             continue;
 
           if (stamp[sale->event] != c + 1)
@@ -1121,8 +1121,8 @@ build_profiles (BhSnapshot   *self,
 
       for (guint i = 0; i < n_parts; i++)
         {
-          guint from = (guint)((guint64)self->n_customers * i / n_parts);
-          guint to = (guint)((guint64)self->n_customers * (i + 1) / n_parts);
+          guint from = _bh_part_start (self->n_customers, i, n_parts);
+          guint to = _bh_part_start (self->n_customers, i + 1, n_parts);
 
           memcpy (profiles->row_aspect + row, aspects[i]->data,
                   sizeof (guint32) * aspects[i]->len);

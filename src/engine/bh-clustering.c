@@ -41,11 +41,11 @@
  * 1 - x · (sum of C) / |C|, so the silhouette costs n × k × d, not n².
  */
 
-#define SAMPLE_SIZE    4000
-#define MAX_ITERATIONS 30
+#define SAMPLE_SIZE    2000
+#define MAX_ITERATIONS 20
 #define MAX_CLUSTERS   8
 #define KMEANS_SEED    20261203
-#define RESTARTS       6
+#define RESTARTS       4
 #define EVENT_SHARE    0.75
 
 #define MAX_TOPICS     5

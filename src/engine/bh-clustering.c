@@ -43,6 +43,7 @@
 
 #define SAMPLE_SIZE    2000
 #define MAX_ITERATIONS 20
+#define FINAL_ITERATIONS 5
 #define MAX_CLUSTERS   8
 #define KMEANS_SEED    20261203
 #define RESTARTS       4
@@ -341,12 +342,13 @@ seed_centroids (const Points  *points,
   return found;
 }
 
-/* Lloyd iterations; @assignment must hold a valid start (any). */
+/* Lloyd iterations from the centres given, at most @max_iterations. */
 static void
 run_kmeans (const Points  *points,
             const guint32 *rows,
             guint          n_rows,
             guint          k,
+            guint          max_iterations,
             float         *centroids,
             guint         *assignment,
             GCancellable  *cancellable)
@@ -366,7 +368,7 @@ run_kmeans (const Points  *points,
   for (guint r = 0; r < n_rows; r++)
     assignment[r] = G_MAXUINT;
 
-  for (guint iteration = 0; iteration < MAX_ITERATIONS; iteration++)
+  for (guint iteration = 0; iteration < max_iterations; iteration++)
     {
       if (assign_all (&assign) == 0 || g_cancellable_is_cancelled (cancellable))
         break;
@@ -423,7 +425,8 @@ best_kmeans (const Points  *points,
       guint got = seed_centroids (points, rows, n_rows, k, KMEANS_SEED + restart, trial);
       double tightness = 0;
 
-      run_kmeans (points, rows, n_rows, got, trial, trial_assignment, cancellable);
+      run_kmeans (points, rows, n_rows, got, MAX_ITERATIONS, trial, trial_assignment,
+                  cancellable);
       for (guint r = 0; r < n_rows; r++)
         tightness += dot (points->x + (gsize)rows[r] * points->d,
                           trial + (gsize)trial_assignment[r] * points->d, points->d);
@@ -626,7 +629,10 @@ _bh_cluster_members (BhSnapshot    *snapshot,
   {
     g_autofree guint *row_assignment = g_new (guint, n_rows + 1);
 
-    run_kmeans (&points, rows, n_rows, k, best_centroids, row_assignment, cancellable);
+    /* The sample's centres are close already: a few rounds settle
+     * the rest, and keep a list of a million members fast. */
+    run_kmeans (&points, rows, n_rows, k, FINAL_ITERATIONS, best_centroids, row_assignment,
+                cancellable);
 
     order = g_new0 (ClusterOrder, k);
     for (guint c = 0; c < k; c++)

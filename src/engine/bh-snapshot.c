@@ -323,7 +323,10 @@ load_customers (BhSnapshot  *self,
       /* A customer added between the count and here would not fit;
        * the store is not written while a snapshot loads, but be safe. */
       if (i >= capacity)
-        break;
+        {
+          rc = SQLITE_DONE;
+          break;
+        }
 
       self->customer_store_id[i] = sqlite3_column_int64 (stmt, 0);
       self->customer_ext_id[i] = pool_add (pool, (const char *)sqlite3_column_text (stmt, 1));

@@ -942,6 +942,25 @@ typedef struct
   gboolean     *cancelled;
 } ProfileBuild;
 
+/* Appends to a part's output without a call per entry. */
+static inline void
+append_entry (GArray  *aspects,
+              GArray  *weights,
+              guint64 *n,
+              guint32  aspect,
+              float    weight)
+{
+  if (*n == aspects->len)
+    {
+      g_array_set_size (aspects, *n + *n / 2 + 65536);
+      g_array_set_size (weights, aspects->len);
+    }
+
+  ((guint32 *)(gpointer)aspects->data)[*n] = aspect;
+  ((float *)(gpointer)weights->data)[*n] = weight;
+  (*n)++;
+}
+
 static void
 build_profiles_part (guint    part,
                      guint    n_parts,
@@ -953,27 +972,27 @@ build_profiles_part (guint    part,
   guint to = _bh_part_start (self->n_customers, part + 1, n_parts);
   g_autofree guint32 *stamp = g_new0 (guint32, self->n_events + 1);
   g_autofree double *latest = g_new0 (double, self->n_events + 1);
+  g_autofree guint32 *bought = g_new (guint32, self->n_events + 1);
   g_autofree double *sum = g_new0 (double, self->n_aspects + 1);
-  g_autoptr(GArray) bought = g_array_new (FALSE, FALSE, sizeof (guint32));
-  g_autoptr(GArray) touched = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autofree guint32 *aspect_stamp = g_new0 (guint32, self->n_aspects + 1);
+  g_autofree guint32 *touched = g_new (guint32, self->n_aspects + 1);
   GArray *aspects = build->aspects[part];
   GArray *weights = build->weights[part];
   guint64 *counts = g_new0 (guint64, to - from + 1);
+  guint64 n_entries = aspects->len;
 
   build->counts[part] = counts;
 
   for (guint c = from; c < to; c++)
     {
-      double norm = 0, evidence, confidence;
+      double norm = 0, evidence = 0, confidence;
+      guint n_bought = 0, n_touched = 0;
 
       if ((c - from) % 16384 == 0 && g_cancellable_is_cancelled (build->cancellable))
         {
           build->cancelled[part] = TRUE;
-          return;
+          break;
         }
-
-      g_array_set_size (bought, 0);
-      g_array_set_size (touched, 0);
 
       /* Sales are by time, so the last one of an event is its latest. */
       for (guint64 s = self->sale_start[c]; s < self->sale_start[c + 1]; s++)
@@ -986,16 +1005,14 @@ build_profiles_part (guint    part,
           if (stamp[sale->event] != c + 1)
             {
               stamp[sale->event] = c + 1;
-              g_array_append_val (bought, sale->event);
+              bought[n_bought++] = sale->event;
             }
           latest[sale->event] = sale->purchased;
         }
 
-      evidence = 0;
-      for (guint i = 0; i < bought->len; i++)
+      for (guint i = 0; i < n_bought; i++)
         {
-          guint32 e = g_array_index (bought, guint32, i);
-
+          guint32 e = bought[i];
           double age = build->reference - latest[e];
           double taste = exp2 (-age / TASTE_HALF_LIFE_SECONDS);
 
@@ -1005,47 +1022,46 @@ build_profiles_part (guint    part,
             {
               guint32 a = self->event_aspect[k];
 
-              if (sum[a] == 0)
-                g_array_append_val (touched, a);
+              if (aspect_stamp[a] != c + 1)
+                {
+                  aspect_stamp[a] = c + 1;
+                  sum[a] = 0;
+                  touched[n_touched++] = a;
+                }
               sum[a] += taste * self->event_aspect_weight[k];
             }
         }
 
       /* A row holds a few dozen aspects: insertion sort beats qsort. */
-      for (guint i = 1; i < touched->len; i++)
+      for (guint i = 1; i < n_touched; i++)
         {
-          guint32 *t = (guint32 *)(gpointer)touched->data;
-          guint32 key = t[i];
+          guint32 key = touched[i];
           guint j = i;
 
-          for (; j > 0 && t[j - 1] > key; j--)
-            t[j] = t[j - 1];
-          t[j] = key;
+          for (; j > 0 && touched[j - 1] > key; j--)
+            touched[j] = touched[j - 1];
+          touched[j] = key;
         }
 
-      for (guint i = 0; i < touched->len; i++)
-        {
-          double w = sum[g_array_index (touched, guint32, i)];
-
-          norm += w * w;
-        }
+      for (guint i = 0; i < n_touched; i++)
+        norm += sum[touched[i]] * sum[touched[i]];
       norm = sqrt (norm);
       confidence = evidence / (evidence + CONFIDENCE_EVENTS);
 
-      for (guint i = 0; i < touched->len; i++)
+      for (guint i = 0; i < n_touched && norm > 0; i++)
         {
-          guint32 a = g_array_index (touched, guint32, i);
-          float w = (float)(confidence * sum[a] / norm);
+          float w = (float)(confidence * sum[touched[i]] / norm);
 
-          if (norm > 0 && w > 0)
+          if (w > 0)
             {
-              g_array_append_val (aspects, a);
-              g_array_append_val (weights, w);
+              append_entry (aspects, weights, &n_entries, touched[i], w);
               counts[c - from]++;
             }
-          sum[a] = 0;
         }
     }
+
+  g_array_set_size (aspects, n_entries);
+  g_array_set_size (weights, n_entries);
 }
 
 typedef struct

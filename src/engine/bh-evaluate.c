@@ -110,7 +110,9 @@ shares_genre (BhSnapshot *snapshot,
       if (!snapshot->aspect_is_genre[aspect])
         continue;
 
-      for (guint32 j = snapshot->event_aspect_start[b]; j < snapshot->event_aspect_start[b + 1]; j++)
+      for (guint32 j = snapshot->event_aspect_start[b];
+           j < snapshot->event_aspect_start[b + 1];
+           j++)
         if (snapshot->event_aspect[j] == aspect)
           return TRUE;
     }
@@ -138,7 +140,7 @@ has_history (BhSnapshot *snapshot,
              gint64      cutoff)
 {
   for (guint64 s = snapshot->sale_start[c]; s < snapshot->sale_start[c + 1]; s++)
-    if ((gint64)snapshot->sales[s].purchased < cutoff && snapshot->sales[s].quantity > 0)
+    if (_bh_sale_before (&snapshot->sales[s], cutoff))
       return TRUE;
 
   return FALSE;
@@ -214,7 +216,7 @@ genre_list (BhBuild       *build,
         {
           const BhSale *sale = &snapshot->sales[s];
 
-          if ((gint64)sale->purchased >= build->cutoff || sale->quantity <= 0 ||
+          if (!_bh_sale_before (sale, build->cutoff) ||
               !genre_event[sale->event])
             continue;
 

@@ -224,6 +224,7 @@ typedef struct
   const gint64 *ids;
   guint         n;
   gint64        base;
+  gboolean      identity;   /* ids are base, base + 1, …: no table needed */
   guint32      *dense;
   gint64        dense_len;
 } IdMap;
@@ -235,6 +236,7 @@ id_map_init (IdMap        *map,
 {
   map->ids = ids;
   map->n = n;
+  map->identity = FALSE;
   map->dense = NULL;
 
   if (n == 0)
@@ -242,6 +244,13 @@ id_map_init (IdMap        *map,
 
   map->base = ids[0];
   map->dense_len = ids[n - 1] - ids[0] + 1;
+
+  /* Ascending and unique, so n ids over n values are all of them. A
+   * lookup is then a subtraction, not a cache miss per sale. */
+  map->identity = map->dense_len == (gint64)n;
+  if (map->identity)
+    return;
+
   if (map->dense_len <= 4 * (gint64)n + 1024)
     {
       map->dense = g_new (guint32, map->dense_len);
@@ -255,6 +264,9 @@ static gint64
 id_map_lookup (const IdMap *map,
                gint64       id)
 {
+  if (map->identity)
+    return id >= map->base && id - map->base < (gint64)map->n ? id - map->base : -1;
+
   if (map->dense != NULL)
     {
       gint64 slot = id - map->base;
@@ -283,6 +295,8 @@ load_customers (BhSnapshot  *self,
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(GHashTable) cities = g_hash_table_new_full (g_str_hash, g_str_equal,
                                                         NULL, NULL);
+  g_autoptr(GHashTable) written = g_hash_table_new_full (g_str_hash, g_str_equal,
+                                                         g_free, NULL);
   guint capacity;
   int rc;
 
@@ -309,7 +323,10 @@ load_customers (BhSnapshot  *self,
       /* A customer added between the count and here would not fit;
        * the store is not written while a snapshot loads, but be safe. */
       if (i >= capacity)
-        break;
+        {
+          rc = SQLITE_DONE;
+          break;
+        }
 
       self->customer_store_id[i] = sqlite3_column_int64 (stmt, 0);
       self->customer_ext_id[i] = pool_add (pool, (const char *)sqlite3_column_text (stmt, 1));
@@ -318,18 +335,24 @@ load_customers (BhSnapshot  *self,
         pool_add (pool, (const char *)sqlite3_column_text (stmt, 3));
       self->customer_city[i] = BH_NONE;
 
+      /* Cities repeat: look the text up as written before folding it. */
       if (city != NULL && *city != '\0')
         {
-          g_autofree char *folded = g_utf8_casefold (city, -1);
           gpointer found;
 
-          if (!g_hash_table_lookup_extended (cities, folded, NULL, &found))
+          if (!g_hash_table_lookup_extended (written, city, NULL, &found))
             {
-              found = GUINT_TO_POINTER (self->cities->len);
-              g_ptr_array_add (self->cities, g_strdup (folded));
-              g_hash_table_insert (cities, g_ptr_array_index (self->cities,
-                                                              self->cities->len - 1),
-                                   found);
+              g_autofree char *folded = g_utf8_casefold (city, -1);
+
+              if (!g_hash_table_lookup_extended (cities, folded, NULL, &found))
+                {
+                  found = GUINT_TO_POINTER (self->cities->len);
+                  g_ptr_array_add (self->cities, g_strdup (folded));
+                  g_hash_table_insert (cities, g_ptr_array_index (self->cities,
+                                                                  self->cities->len - 1),
+                                       found);
+                }
+              g_hash_table_insert (written, g_strdup (city), found);
             }
           self->customer_city[i] = GPOINTER_TO_UINT (found);
         }
@@ -628,6 +651,7 @@ read_sales_part (guint    part,
   gint64 from = (gint64)((guint64)read->first_id + read->span / n_parts * part);
   gint64 to = (gint64)((guint64)read->first_id + read->span / n_parts * (part + 1));
   guint64 rows = 0;
+  guint n_read = 0;
   int rc;
 
   if (sqlite3_open_v2 (read->path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
@@ -675,10 +699,20 @@ read_sales_part (guint    part,
       sale.quantity = (gint16)CLAMP (quantity, G_MININT16, G_MAXINT16);
       owner = (guint32)customer;
 
-      g_array_append_val (sales, sale);
-      g_array_append_val (owners, owner);
+      /* Straight into the arrays: twenty million appends add up. */
+      if (n_read == sales->len)
+        {
+          g_array_set_size (sales, n_read + n_read / 2 + 65536);
+          g_array_set_size (owners, sales->len);
+        }
+      ((BhSale *)(gpointer)sales->data)[n_read] = sale;
+      ((guint32 *)(gpointer)owners->data)[n_read] = owner;
+      n_read++;
       read->last_purchase[part] = MAX (read->last_purchase[part], purchased);
     }
+
+  g_array_set_size (sales, n_read);
+  g_array_set_size (owners, n_read);
 
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     read->failure[part] = g_strdup (sqlite3_errmsg (db));
@@ -716,15 +750,30 @@ sort_sales_part (guint    part,
                  gpointer data)
 {
   BhSnapshot *self = data;
-  guint from = (guint)((guint64)self->n_customers * part / n_parts);
-  guint to = (guint)((guint64)self->n_customers * (part + 1) / n_parts);
+  guint from = _bh_part_start (self->n_customers, part, n_parts);
+  guint to = _bh_part_start (self->n_customers, part + 1, n_parts);
 
   for (guint c = from; c < to; c++)
     {
+      BhSale *sales = self->sales + self->sale_start[c];
       guint64 n = self->sale_start[c + 1] - self->sale_start[c];
 
-      if (n > 1)
-        qsort (self->sales + self->sale_start[c], n, sizeof (BhSale), compare_sales);
+      /* Most customers have a few dozen lines at most, often in order. */
+      if (n > 32)
+        {
+          qsort (sales, n, sizeof (BhSale), compare_sales);
+          continue;
+        }
+
+      for (guint64 i = 1; i < n; i++)
+        {
+          BhSale key = sales[i];
+          guint64 j = i;
+
+          for (; j > 0 && compare_sales (&sales[j - 1], &key) > 0; j--)
+            sales[j] = sales[j - 1];
+          sales[j] = key;
+        }
     }
 }
 
@@ -748,9 +797,9 @@ load_sales (BhSnapshot    *self,
 
   first_id = bh_store_query_int (store, "SELECT min(id) FROM sale", 0);
   last_id = bh_store_query_int (store, "SELECT max(id) FROM sale", 0);
-  /* An estimate to size the arrays: max(rowid) is not a count here. */
-  estimate = (guint64)bh_store_query_int (store,
-                                          "SELECT count(*) FROM sale", 0);
+  /* Arrays start at about twenty lines a customer and grow from there:
+   * count(*) would read the whole table once more. */
+  estimate = (guint64)self->n_customers * 20;
 
   id_map_init (&customers, self->customer_store_id, self->n_customers);
   id_map_init (&events, self->event_store_id, self->n_events);
@@ -893,14 +942,23 @@ typedef struct
   gboolean     *cancelled;
 } ProfileBuild;
 
-static int
-compare_guint32 (gconstpointer a,
-                 gconstpointer b)
+/* Appends to a part's output without a call per entry. */
+static inline void
+append_entry (GArray  *aspects,
+              GArray  *weights,
+              guint64 *n,
+              guint32  aspect,
+              float    weight)
 {
-  guint32 x = *(const guint32 *)a;
-  guint32 y = *(const guint32 *)b;
+  if (*n == aspects->len)
+    {
+      g_array_set_size (aspects, *n + *n / 2 + 65536);
+      g_array_set_size (weights, aspects->len);
+    }
 
-  return x < y ? -1 : x > y;
+  ((guint32 *)(gpointer)aspects->data)[*n] = aspect;
+  ((float *)(gpointer)weights->data)[*n] = weight;
+  (*n)++;
 }
 
 static void
@@ -910,53 +968,51 @@ build_profiles_part (guint    part,
 {
   ProfileBuild *build = data;
   BhSnapshot *self = build->self;
-  guint from = (guint)((guint64)self->n_customers * part / n_parts);
-  guint to = (guint)((guint64)self->n_customers * (part + 1) / n_parts);
+  guint from = _bh_part_start (self->n_customers, part, n_parts);
+  guint to = _bh_part_start (self->n_customers, part + 1, n_parts);
   g_autofree guint32 *stamp = g_new0 (guint32, self->n_events + 1);
   g_autofree double *latest = g_new0 (double, self->n_events + 1);
+  g_autofree guint32 *bought = g_new (guint32, self->n_events + 1);
   g_autofree double *sum = g_new0 (double, self->n_aspects + 1);
-  g_autoptr(GArray) bought = g_array_new (FALSE, FALSE, sizeof (guint32));
-  g_autoptr(GArray) touched = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autofree guint32 *aspect_stamp = g_new0 (guint32, self->n_aspects + 1);
+  g_autofree guint32 *touched = g_new (guint32, self->n_aspects + 1);
   GArray *aspects = build->aspects[part];
   GArray *weights = build->weights[part];
   guint64 *counts = g_new0 (guint64, to - from + 1);
+  guint64 n_entries = aspects->len;
 
   build->counts[part] = counts;
 
   for (guint c = from; c < to; c++)
     {
-      double norm = 0, evidence, confidence;
+      double norm = 0, evidence = 0, confidence;
+      guint n_bought = 0, n_touched = 0;
 
       if ((c - from) % 16384 == 0 && g_cancellable_is_cancelled (build->cancellable))
         {
           build->cancelled[part] = TRUE;
-          return;
+          break;
         }
-
-      g_array_set_size (bought, 0);
-      g_array_set_size (touched, 0);
 
       /* Sales are by time, so the last one of an event is its latest. */
       for (guint64 s = self->sale_start[c]; s < self->sale_start[c + 1]; s++)
         {
           const BhSale *sale = &self->sales[s];
 
-          if ((gint64)sale->purchased >= build->cutoff || sale->quantity <= 0)
+          if (!_bh_sale_before (sale, build->cutoff))
             continue;
 
           if (stamp[sale->event] != c + 1)
             {
               stamp[sale->event] = c + 1;
-              g_array_append_val (bought, sale->event);
+              bought[n_bought++] = sale->event;
             }
           latest[sale->event] = sale->purchased;
         }
 
-      evidence = 0;
-      for (guint i = 0; i < bought->len; i++)
+      for (guint i = 0; i < n_bought; i++)
         {
-          guint32 e = g_array_index (bought, guint32, i);
-
+          guint32 e = bought[i];
           double age = build->reference - latest[e];
           double taste = exp2 (-age / TASTE_HALF_LIFE_SECONDS);
 
@@ -966,36 +1022,104 @@ build_profiles_part (guint    part,
             {
               guint32 a = self->event_aspect[k];
 
-              if (sum[a] == 0)
-                g_array_append_val (touched, a);
+              if (aspect_stamp[a] != c + 1)
+                {
+                  aspect_stamp[a] = c + 1;
+                  sum[a] = 0;
+                  touched[n_touched++] = a;
+                }
               sum[a] += taste * self->event_aspect_weight[k];
             }
         }
 
-      g_array_sort (touched, compare_guint32);
-      for (guint i = 0; i < touched->len; i++)
+      /* A row holds a few dozen aspects: insertion sort beats qsort. */
+      for (guint i = 1; i < n_touched; i++)
         {
-          double w = sum[g_array_index (touched, guint32, i)];
+          guint32 key = touched[i];
+          guint j = i;
 
-          norm += w * w;
+          for (; j > 0 && touched[j - 1] > key; j--)
+            touched[j] = touched[j - 1];
+          touched[j] = key;
         }
+
+      for (guint i = 0; i < n_touched; i++)
+        norm += sum[touched[i]] * sum[touched[i]];
       norm = sqrt (norm);
       confidence = evidence / (evidence + CONFIDENCE_EVENTS);
 
-      for (guint i = 0; i < touched->len; i++)
+      for (guint i = 0; i < n_touched && norm > 0; i++)
         {
-          guint32 a = g_array_index (touched, guint32, i);
-          float w = (float)(confidence * sum[a] / norm);
+          float w = (float)(confidence * sum[touched[i]] / norm);
 
-          if (norm > 0 && w > 0)
+          if (w > 0)
             {
-              g_array_append_val (aspects, a);
-              g_array_append_val (weights, w);
+              append_entry (aspects, weights, &n_entries, touched[i], w);
               counts[c - from]++;
             }
-          sum[a] = 0;
         }
     }
+
+  g_array_set_size (aspects, n_entries);
+  g_array_set_size (weights, n_entries);
+}
+
+typedef struct
+{
+  BhSnapshot *self;
+  BhProfiles *profiles;
+} ColumnFill;
+
+/* The first aspect of part @part: where a part's share of entries ends. */
+static guint32
+column_boundary (BhSnapshot *self,
+                 BhProfiles *profiles,
+                 guint       part,
+                 guint       n_parts)
+{
+  guint64 total = profiles->column_start[self->n_aspects];
+  guint32 a = 0;
+
+  if (part >= n_parts)
+    return self->n_aspects;
+
+  while (a < self->n_aspects && profiles->column_start[a] < total * part / n_parts)
+    a++;
+
+  return a;
+}
+
+/* Each part fills the columns of its share of the aspects, reading every
+ * row: rows are read in order, so columns come out by customer. */
+static void
+fill_columns_part (guint    part,
+                   guint    n_parts,
+                   gpointer data)
+{
+  ColumnFill *column_fill = data;
+  BhSnapshot *self = column_fill->self;
+  BhProfiles *profiles = column_fill->profiles;
+  guint32 from = column_boundary (self, profiles, part, n_parts);
+  guint32 to = column_boundary (self, profiles, part + 1, n_parts);
+  g_autofree guint64 *fill = NULL;
+
+  if (from >= to)
+    return;
+
+  fill = g_memdup2 (profiles->column_start, sizeof (guint64) * (self->n_aspects + 1));
+  for (guint c = 0; c < self->n_customers; c++)
+    for (guint64 k = profiles->row_start[c]; k < profiles->row_start[c + 1]; k++)
+      {
+        guint32 a = profiles->row_aspect[k];
+        guint64 slot;
+
+        if (a < from || a >= to)
+          continue;
+
+        slot = fill[a]++;
+        profiles->column_customer[slot] = c;
+        profiles->column_weight[slot] = profiles->row_weight[k];
+      }
 }
 
 static BhProfiles *
@@ -1008,7 +1132,6 @@ build_profiles (BhSnapshot   *self,
   g_autofree GArray **weights = g_new0 (GArray *, n_parts);
   g_autofree guint64 **counts = g_new0 (guint64 *, n_parts);
   g_autofree gboolean *cancelled = g_new0 (gboolean, n_parts);
-  g_autofree guint64 *fill = NULL;
   BhProfiles *profiles;
   ProfileBuild build;
   gboolean was_cancelled = FALSE;
@@ -1017,10 +1140,12 @@ build_profiles (BhSnapshot   *self,
 
   for (guint i = 0; i < n_parts; i++)
     {
+      /* On the demo venue rows hold about twice as many entries as the
+       * customer has sale lines; start there to save regrowing. */
       aspects[i] = g_array_sized_new (FALSE, FALSE, sizeof (guint32),
-                                      self->n_sales / n_parts + 16);
+                                      2 * self->n_sales / n_parts + 16);
       weights[i] = g_array_sized_new (FALSE, FALSE, sizeof (float),
-                                      self->n_sales / n_parts + 16);
+                                      2 * self->n_sales / n_parts + 16);
     }
 
   build = (ProfileBuild) {
@@ -1053,8 +1178,8 @@ build_profiles (BhSnapshot   *self,
 
       for (guint i = 0; i < n_parts; i++)
         {
-          guint from = (guint)((guint64)self->n_customers * i / n_parts);
-          guint to = (guint)((guint64)self->n_customers * (i + 1) / n_parts);
+          guint from = _bh_part_start (self->n_customers, i, n_parts);
+          guint to = _bh_part_start (self->n_customers, i + 1, n_parts);
 
           memcpy (profiles->row_aspect + row, aspects[i]->data,
                   sizeof (guint32) * aspects[i]->len);
@@ -1075,15 +1200,7 @@ build_profiles (BhSnapshot   *self,
 
       profiles->column_customer = g_new (guint32, n + 1);
       profiles->column_weight = g_new (float, n + 1);
-      fill = g_memdup2 (profiles->column_start, sizeof (guint64) * (self->n_aspects + 1));
-      for (guint c = 0; c < self->n_customers; c++)
-        for (guint64 k = profiles->row_start[c]; k < profiles->row_start[c + 1]; k++)
-          {
-            guint64 slot = fill[profiles->row_aspect[k]]++;
-
-            profiles->column_customer[slot] = c;
-            profiles->column_weight[slot] = profiles->row_weight[k];
-          }
+      _bh_parallel_run (n_parts, fill_columns_part, &(ColumnFill) { self, profiles });
     }
 
   for (guint i = 0; i < n_parts; i++)
@@ -1279,6 +1396,7 @@ bh_snapshot_load (BhStore         *store,
     }
   self->strings = (char *)g_byte_array_free (pool.bytes, FALSE);
 
+  g_debug ("Customers read after %.0f ms", (g_get_monotonic_time () - started) / 1000.0);
   report (progress, progress_data, 0.1, "Reading events");
   if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
       !load_events (self, store, error) ||
@@ -1286,13 +1404,16 @@ bh_snapshot_load (BhStore         *store,
       !load_categories (self, store, category_ids, error))
     return NULL;
 
+  g_debug ("Events read after %.0f ms", (g_get_monotonic_time () - started) / 1000.0);
   report (progress, progress_data, 0.15, "Reading sales");
   if (!load_sales (self, store, category_ids, cancellable, error))
     return NULL;
 
+  g_debug ("Sales read after %.0f ms", (g_get_monotonic_time () - started) / 1000.0);
   report (progress, progress_data, 0.7, "Indexing buyers");
   index_buyers (self);
 
+  g_debug ("Buyers indexed after %.0f ms", (g_get_monotonic_time () - started) / 1000.0);
   report (progress, progress_data, 0.75, "Building customer profiles");
   self->profiles = build_profiles (self, G_MAXINT64, cancellable);
   if (self->profiles == NULL)

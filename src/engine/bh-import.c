@@ -276,6 +276,7 @@ typedef struct
    * uses the store from the first job to JOB_STOP. */
   GThread         *writer;
   GAsyncQueue     *jobs;
+  GAsyncQueue     *consumed;        /* a token per JOB_SALES done */
   GError          *writer_error;
   SalesWriter      sales_writer;
   GMutex           problems_lock;
@@ -332,6 +333,7 @@ run_clear (Run *run)
   for (guint b = 0; b < N_BUCKETS; b++)
     g_clear_pointer (&run->buckets[b].blocks, g_ptr_array_unref);
   g_clear_pointer (&run->jobs, g_async_queue_unref);
+  g_clear_pointer (&run->consumed, g_async_queue_unref);
   g_clear_error (&run->writer_error);
   g_clear_pointer (&run->pool, g_byte_array_unref);
   g_clear_pointer (&run->tz, g_time_zone_unref);
@@ -2824,6 +2826,9 @@ writer_thread (gpointer data)
       g_free (job->sales);
       g_free (job);
 
+      if (kind == JOB_SALES)
+        g_async_queue_push (run->consumed, GINT_TO_POINTER (1));
+
       if (kind == JOB_STOP)
         break;
     }
@@ -2855,6 +2860,7 @@ start_writer (Run *run)
   g_assert (run->writer == NULL);
 
   run->jobs = g_async_queue_new ();
+  run->consumed = g_async_queue_new ();
   run->writer = g_thread_new ("bh-import-writer", writer_thread, run);
   push_job (run, JOB_EVENTS_AND_CUSTOMERS, NULL, 0);
 }
@@ -2886,6 +2892,7 @@ write_sales (Run     *run,
              GError **error)
 {
   gint64 sorting = 0;
+  guint outstanding = 0;
 
   push_job (run, JOB_SALES_BEGIN, NULL, 0);
 
@@ -2907,6 +2914,14 @@ write_sales (Run     *run,
           g_free (sales);
           break;
         }
+
+      /* Sorted buckets waiting for the writer are memory on top of the
+       * blocks freed so far, which the allocator cannot hand out again
+       * for a bucket's size: keep at most two in the queue. */
+      if (outstanding == 2)
+        g_async_queue_pop (run->consumed);
+      else
+        outstanding++;
 
       push_job (run, JOB_SALES, sales, n);
 

@@ -19,20 +19,21 @@
 #include "bh-import.h"
 
 /*
- * The import reads a venue's CSV exports in two phases.
- *
- * Reading parses every file into memory, in the order events, program,
+ * The import reads a venue's CSV exports in the order events, program,
  * customers, sales, so that each reference can be checked against what
  * the store holds and what this import brings, and every problem can name
- * its file, line and column. Sales go into one compact array.
+ * its file, line and column. Sales go into compact arrays, in buckets by
+ * the top bits of their rowid.
  *
- * Writing happens only if reading found no problem (or rejected rows are
- * to be set aside), in one transaction: a problem found while writing, an
- * error or a cancellation rolls everything back.
+ * Everything is written in one transaction, by a writer thread that alone
+ * uses the store while it runs: events and customers while the sales are
+ * still being read, then the sales bucket by bucket in rowid order while
+ * the next bucket is sorted. A bad row, an error or a cancellation rolls
+ * the transaction back, so the store is left as it was.
  *
- * A sale's store rowid is a 63-bit hash of its identity. Sorting the sales
- * by it makes the first import append to the table in order, and lets a
- * later import find an earlier row of the same sale without an index.
+ * A sale's store rowid is a 63-bit hash of its identity. Storing sales in
+ * rowid order makes the first import append to the table, and a later
+ * import finds an earlier row of the same sale without an index.
  */
 
 #define PROGRESS_ROWS   65536
@@ -3091,7 +3092,9 @@ make_report (Run        *run,
  * @rejects_path: (nullable): if set, valid rows are stored and rejected
  *   ones written to this CSV file with their reasons; if %NULL, one bad
  *   row means nothing is stored
- * @progress: (nullable): called from this thread with rows and bytes read
+ * @progress: (nullable): called with rows and bytes read, and sales
+ *   stored; from this thread or the import's writer thread, never from
+ *   both at once
  * @progress_data: closure data for @progress
  * @cancellable: (nullable): cancels the import; the store stays as it was
  * @error: return location for a #GError

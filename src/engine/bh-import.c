@@ -2529,6 +2529,9 @@ aspects_changed (const EventData *a,
   if (a->aspects->len != b->aspects->len)
     return TRUE;
 
+  if (a->aspects->len == 0)
+    return FALSE;
+
   return memcmp (a->aspects->data, b->aspects->data,
                  a->aspects->len * sizeof (gint64)) != 0;
 }

@@ -568,6 +568,10 @@ test_import_all_or_nothing_large (Fixture       *fx,
   g_clear_pointer (&report, json_node_unref);
   before = dump_store (fx);
 
+  /* Customers stored many to a statement each got their own row. */
+  g_assert_cmpint (query_int (fx, "SELECT count(*) FROM customer "
+                                  "WHERE last_name = 'Name ' || substr (ext_id, 2)"), ==, 500);
+
   sales = make_sales (n, bad_row);
   path = write_file (fx, "sales.csv", sales);
 

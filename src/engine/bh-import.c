@@ -2536,6 +2536,26 @@ aspects_changed (const EventData *a,
                  a->aspects->len * sizeof (gint64)) != 0;
 }
 
+/* "INSERT INTO table (columns) VALUES (?, …), (?, …)…" for n_rows rows. */
+static char *
+batch_insert_sql (const char *head,
+                  guint       n_params,
+                  guint       n_rows)
+{
+  GString *sql = g_string_new (head);
+
+  g_string_append (sql, " VALUES ");
+  for (guint r = 0; r < n_rows; r++)
+    {
+      g_string_append (sql, r ? ", (" : "(");
+      for (guint p = 0; p < n_params; p++)
+        g_string_append (sql, p ? ", ?" : "?");
+      g_string_append_c (sql, ')');
+    }
+
+  return g_string_free (sql, FALSE);
+}
+
 static gboolean
 write_events (Run     *run,
               GError **error)
@@ -2648,12 +2668,34 @@ write_events (Run     *run,
   return TRUE;
 }
 
+#define CUSTOMER_PARAMS 13
+
+static void
+bind_new_customer (sqlite3_stmt      *stmt,
+                   int                first,
+                   const CustomerRow *row)
+{
+  for (int c = 0; c < N_C_TEXT; c++)
+    bind_text_or_null (stmt, first + c + 1, row->text[c] == absent ? NULL : row->text[c]);
+  sqlite3_bind_int (stmt, first + 10, MAX (row->opt_out, 0));
+  bind_text_or_null (stmt, first + 11, row->extra == absent ? NULL : row->extra);
+  sqlite3_bind_int64 (stmt, first + 12, row->id);
+  sqlite3_bind_text (stmt, first + 13, row->ext_id, -1, SQLITE_STATIC);
+}
+
 static gboolean
 write_customers (Run     *run,
                  GError **error)
 {
+  static const char head[] = "INSERT INTO customer (salutation, first_name, last_name, "
+                             "street, house_number, post_code, city, country, email, "
+                             "opt_out, extra, id, ext_id)";
+  g_autofree char *batch_sql = batch_insert_sql (head, CUSTOMER_PARAMS, INSERT_BATCH);
   g_autoptr(sqlite3_stmt) select = NULL;
   g_autoptr(sqlite3_stmt) upsert = NULL;
+  g_autoptr(sqlite3_stmt) insert_batch = NULL;
+  const CustomerRow *batch[INSERT_BATCH];
+  guint n_batch = 0;
 
   if (!(select = bh_store_prepare (run->store,
                                    "SELECT salutation, first_name, last_name, street, "
@@ -2673,7 +2715,8 @@ write_customers (Run     *run,
                                    "post_code = excluded.post_code, "
                                    "city = excluded.city, country = excluded.country, "
                                    "email = excluded.email, opt_out = excluded.opt_out, "
-                                   "extra = excluded.extra", error)))
+                                   "extra = excluded.extra", error)) ||
+      !(insert_batch = bh_store_prepare (run->store, batch_sql, error)))
     return FALSE;
 
   for (guint i = 0; i < run->customers->len; i++)
@@ -2740,15 +2783,30 @@ write_customers (Run     *run,
         }
       else
         {
-          for (int c = 0; c < N_C_TEXT; c++)
-            bind_text_or_null (upsert, c + 1, row->text[c] == absent ? NULL : row->text[c]);
-          sqlite3_bind_int (upsert, 10, MAX (row->opt_out, 0));
-          bind_text_or_null (upsert, 11, row->extra == absent ? NULL : row->extra);
+          /* New customers go in many to a statement. */
           run->counts[KIND_CUSTOMERS].added++;
+          batch[n_batch++] = row;
+
+          if (n_batch == INSERT_BATCH)
+            {
+              for (guint b = 0; b < n_batch; b++)
+                bind_new_customer (insert_batch, b * CUSTOMER_PARAMS, batch[b]);
+              if (!step_done (run, insert_batch, error))
+                return FALSE;
+              n_batch = 0;
+            }
+          continue;
         }
 
       sqlite3_bind_int64 (upsert, 12, row->id);
       sqlite3_bind_text (upsert, 13, row->ext_id, -1, SQLITE_STATIC);
+      if (!step_done (run, upsert, error))
+        return FALSE;
+    }
+
+  for (guint b = 0; b < n_batch; b++)
+    {
+      bind_new_customer (upsert, 0, batch[b]);
       if (!step_done (run, upsert, error))
         return FALSE;
     }
@@ -2804,26 +2862,6 @@ bind_sale (Run          *run,
   else
     sqlite3_bind_null (stmt, first + 10);
   sqlite3_bind_int64 (stmt, first + 11, sale->rowid);
-}
-
-/* "INSERT INTO table (columns) VALUES (?, …), (?, …)…" for n_rows rows. */
-static char *
-batch_insert_sql (const char *head,
-                  guint       n_params,
-                  guint       n_rows)
-{
-  GString *sql = g_string_new (head);
-
-  g_string_append (sql, " VALUES ");
-  for (guint r = 0; r < n_rows; r++)
-    {
-      g_string_append (sql, r ? ", (" : "(");
-      for (guint p = 0; p < n_params; p++)
-        g_string_append (sql, p ? ", ?" : "?");
-      g_string_append_c (sql, ')');
-    }
-
-  return g_string_free (sql, FALSE);
 }
 
 static gboolean

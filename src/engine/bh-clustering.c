@@ -716,13 +716,17 @@ double_key (double value)
   return bits >> 63 ? ~bits : bits | (G_GUINT64_CONSTANT (1) << 63);
 }
 
+#define RADIX_BITS 11
+#define RADIX_SIZE (1 << RADIX_BITS)
+
 /* Sorts @values ascending in linear time: a cluster's order values run
  * into the millions, where a comparison sort took most of the time. A
- * least significant digit radix sort over the keys, 16 bits a pass,
- * skipping the passes in which every key has the same digit. */
-static void
-sort_doubles (double *values,
-              gsize   n)
+ * least significant digit radix sort over the keys, RADIX_BITS a pass
+ * (few enough buckets to stay in the cache), skipping the passes in
+ * which every key has the same digit. */
+void
+_bh_sort_doubles (double *values,
+                  gsize   n)
 {
   g_autofree guint64 *keys = NULL;
   g_autofree guint64 *spare = NULL;
@@ -737,22 +741,22 @@ sort_doubles (double *values,
 
   keys = g_new (guint64, n);
   spare = g_new (guint64, n);
-  counts = g_new (gsize, 65536);
+  counts = g_new (gsize, RADIX_SIZE);
   for (gsize i = 0; i < n; i++)
     keys[i] = double_key (values[i]);
 
   from = keys;
   to = spare;
-  for (guint shift = 0; shift < 64; shift += 16)
+  for (guint shift = 0; shift < 64; shift += RADIX_BITS)
     {
       gsize position = 0;
-      guint first = (from[0] >> shift) & 0xffff;
+      guint first = (from[0] >> shift) & (RADIX_SIZE - 1);
       gboolean same = TRUE;
 
-      memset (counts, 0, sizeof (gsize) * 65536);
+      memset (counts, 0, sizeof (gsize) * RADIX_SIZE);
       for (gsize i = 0; i < n; i++)
         {
-          guint digit = (from[i] >> shift) & 0xffff;
+          guint digit = (from[i] >> shift) & (RADIX_SIZE - 1);
 
           counts[digit]++;
           same &= digit == first;
@@ -760,7 +764,7 @@ sort_doubles (double *values,
       if (same)
         continue;
 
-      for (guint digit = 0; digit < 65536; digit++)
+      for (guint digit = 0; digit < RADIX_SIZE; digit++)
         {
           gsize count = counts[digit];
 
@@ -768,7 +772,7 @@ sort_doubles (double *values,
           position += count;
         }
       for (gsize i = 0; i < n; i++)
-        to[counts[(from[i] >> shift) & 0xffff]++] = from[i];
+        to[counts[(from[i] >> shift) & (RADIX_SIZE - 1)]++] = from[i];
 
       {
         guint64 *swap = from;
@@ -786,15 +790,22 @@ sort_doubles (double *values,
     }
 }
 
-/* A customer has few orders, mostly in order already: an insertion
- * sort, stable like the merge sort of g_array_sort() for longer lists,
- * so that an order's lines add up in the same sequence either way. */
+/* A customer's sale lines are mostly in order already: nothing to do
+ * then, an insertion sort for a few, the merge sort of g_array_sort()
+ * for many. All three are stable, so that an order's lines add up in
+ * the same sequence either way. */
 static void
 sort_orders (GArray *orders)
 {
   Order *order = (Order *)(gpointer)orders->data;
+  guint sorted = 1;
 
-  if (orders->len > 32)
+  while (sorted < orders->len && order[sorted - 1].key <= order[sorted].key)
+    sorted++;
+  if (sorted >= orders->len)
+    return;
+
+  if (orders->len > 64)
     {
       g_array_sort (orders, compare_orders);
       return;
@@ -918,7 +929,7 @@ finish_figures (BhSnapshot       *snapshot,
     {
       double sum = 0;
 
-      sort_doubles ((double *)(gpointer)values->data, values->len);
+      _bh_sort_doubles ((double *)(gpointer)values->data, values->len);
       for (guint i = 0; i < values->len; i++)
         sum += g_array_index (values, double, i);
       out->avg_order_value = sum / values->len;

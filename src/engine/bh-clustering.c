@@ -686,16 +686,6 @@ typedef struct
 } Order;
 
 static int
-compare_orders (gconstpointer a,
-                gconstpointer b)
-{
-  const Order *oa = a;
-  const Order *ob = b;
-
-  return oa->key < ob->key ? -1 : oa->key > ob->key;
-}
-
-static int
 compare_doubles (gconstpointer a,
                  gconstpointer b)
 {
@@ -790,35 +780,76 @@ _bh_sort_doubles (double *values,
     }
 }
 
-/* A customer's sale lines are mostly in order already: nothing to do
- * then, an insertion sort for a few, the merge sort of g_array_sort()
- * for many. All three are stable, so that an order's lines add up in
- * the same sequence either way. */
-static void
-sort_orders (GArray *orders)
+/* The orders of one customer: their lines grouped by key with a small
+ * hash table, the value of each order summed in the lines' sequence.
+ * The orders come out in the sequence of their first lines; a cluster's
+ * order values are sorted before they are used, so that is enough (a
+ * sort of every customer's lines took much of a merge's time). Slots
+ * of an earlier customer are told apart by their generation. */
+typedef struct
 {
-  Order *order = (Order *)(gpointer)orders->data;
-  guint sorted = 1;
+  guint64 key;
+  guint32 generation;
+  guint32 order;
+} Slot;
 
-  while (sorted < orders->len && order[sorted - 1].key <= order[sorted].key)
-    sorted++;
-  if (sorted >= orders->len)
-    return;
+typedef struct
+{
+  Slot    *slots;
+  guint    mask;
+  guint32  generation;
+  GArray  *orders;      /* of Order, the sums */
+} Grouping;
 
-  if (orders->len > 64)
+static void
+group_orders (Grouping *grouping,
+              GArray   *lines)
+{
+  const Order *line = (const Order *)(gpointer)lines->data;
+
+  if (lines->len * 2 > grouping->mask + 1)
     {
-      g_array_sort (orders, compare_orders);
-      return;
+      guint size = grouping->mask + 1;
+
+      while (lines->len * 2 > size)
+        size *= 2;
+      g_free (grouping->slots);
+      grouping->slots = g_new0 (Slot, size);
+      grouping->mask = size - 1;
+      grouping->generation = 0;
     }
 
-  for (guint i = 1; i < orders->len; i++)
+  if (++grouping->generation == 0)
     {
-      Order moving = order[i];
-      guint j = i;
+      memset (grouping->slots, 0, sizeof (Slot) * (grouping->mask + 1));
+      grouping->generation = 1;
+    }
 
-      for (; j > 0 && order[j - 1].key > moving.key; j--)
-        order[j] = order[j - 1];
-      order[j] = moving;
+  g_array_set_size (grouping->orders, 0);
+  for (guint i = 0; i < lines->len; i++)
+    {
+      guint h = (guint)((line[i].key * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> 32);
+      Order *order;
+      Slot *slot;
+
+      for (slot = &grouping->slots[h & grouping->mask];
+           slot->generation == grouping->generation && slot->key != line[i].key;
+           slot = &grouping->slots[++h & grouping->mask])
+        ;
+
+      if (slot->generation != grouping->generation)
+        {
+          Order empty = { line[i].key, 0, FALSE };
+
+          slot->key = line[i].key;
+          slot->generation = grouping->generation;
+          slot->order = grouping->orders->len;
+          g_array_append_val (grouping->orders, empty);
+        }
+
+      order = &g_array_index (grouping->orders, Order, slot->order);
+      order->priced |= line[i].priced;
+      order->value += line[i].value;
     }
 }
 
@@ -828,6 +859,7 @@ add_member_figures (BhSnapshot *snapshot,
                     guint32     customer,
                     Figures    *figures,
                     GArray     *orders,
+                    Grouping   *grouping,
                     guint32    *stamp)
 {
   gint64 first = G_MAXINT64;
@@ -881,21 +913,13 @@ add_member_figures (BhSnapshot *snapshot,
   figures->with_sales++;
   figures->yearly_visits += visits / MAX (1.0, (cutoff - first) / (365.25 * 86400));
 
-  sort_orders (orders);
-  for (guint i = 0; i < orders->len;)
+  group_orders (grouping, orders);
+  for (guint i = 0; i < grouping->orders->len; i++)
     {
-      guint64 key = g_array_index (orders, Order, i).key;
-      gboolean priced = FALSE;
-      double value = 0;
+      const Order *order = &g_array_index (grouping->orders, Order, i);
 
-      for (; i < orders->len && g_array_index (orders, Order, i).key == key; i++)
-        {
-          priced |= g_array_index (orders, Order, i).priced;
-          value += g_array_index (orders, Order, i).value;
-        }
-
-      if (priced)
-        g_array_append_val (figures->order_values, value);
+      if (order->priced)
+        g_array_append_val (figures->order_values, order->value);
     }
 }
 
@@ -1091,6 +1115,7 @@ _bh_describe_clusters (BhSnapshot    *snapshot,
   g_autofree Term *terms = NULL;
   g_autofree guint32 *stamp = g_new0 (guint32, snapshot->n_events + 1);
   g_autofree Figures *figures = g_new0 (Figures, n_clusters + 1);
+  Grouping grouping = { g_new0 (Slot, 64), 63, 0, g_array_new (FALSE, FALSE, sizeof (Order)) };
   guint d;
 
   aspects = union_aspects (snapshot, chosen, n_chosen, &weight);
@@ -1163,7 +1188,8 @@ _bh_describe_clusters (BhSnapshot    *snapshot,
           interest[(gsize)c * n_chosen + j] += CLAMP (dot, 0.0, 1.0);
         }
 
-      add_member_figures (snapshot, cutoff, customers[m], &figures[c], orders, stamp);
+      add_member_figures (snapshot, cutoff, customers[m], &figures[c], orders, &grouping,
+                          stamp);
     }
 
   for (guint i = 0; i < d && n_members > 0; i++)
@@ -1220,6 +1246,8 @@ _bh_describe_clusters (BhSnapshot    *snapshot,
       g_array_unref (figures[c].order_values);
       g_free (figures[c].categories);
     }
+  g_free (grouping.slots);
+  g_array_unref (grouping.orders);
 
   return g_steal_pointer (&clusters);
 }

@@ -806,6 +806,8 @@ group_orders (Grouping *grouping,
               GArray   *lines)
 {
   const Order *line = (const Order *)(gpointer)lines->data;
+  Order *orders;
+  guint n_orders = 0;
 
   if (lines->len * 2 > grouping->mask + 1)
     {
@@ -825,7 +827,9 @@ group_orders (Grouping *grouping,
       grouping->generation = 1;
     }
 
-  g_array_set_size (grouping->orders, 0);
+  /* At most a line an order: the array is sized once and cut after. */
+  g_array_set_size (grouping->orders, lines->len);
+  orders = (Order *)(gpointer)grouping->orders->data;
   for (guint i = 0; i < lines->len; i++)
     {
       guint h = (guint)((line[i].key * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> 32);
@@ -839,18 +843,17 @@ group_orders (Grouping *grouping,
 
       if (slot->generation != grouping->generation)
         {
-          Order empty = { line[i].key, 0, FALSE };
-
           slot->key = line[i].key;
           slot->generation = grouping->generation;
-          slot->order = grouping->orders->len;
-          g_array_append_val (grouping->orders, empty);
+          slot->order = n_orders;
+          orders[n_orders++] = (Order) { line[i].key, 0, FALSE };
         }
 
-      order = &g_array_index (grouping->orders, Order, slot->order);
+      order = &orders[slot->order];
       order->priced |= line[i].priced;
       order->value += line[i].value;
     }
+  g_array_set_size (grouping->orders, n_orders);
 }
 
 static void
@@ -864,8 +867,12 @@ add_member_figures (BhSnapshot *snapshot,
 {
   gint64 first = G_MAXINT64;
   guint visits = 0;
+  Order *lines;
+  guint n_lines = 0;
 
-  g_array_set_size (orders, 0);
+  /* Written in place, not appended: this runs for every sale line. */
+  g_array_set_size (orders, snapshot->sale_start[customer + 1] - snapshot->sale_start[customer]);
+  lines = (Order *)(gpointer)orders->data;
 
   for (guint64 s = snapshot->sale_start[customer]; s < snapshot->sale_start[customer + 1]; s++)
     {
@@ -888,7 +895,7 @@ add_member_figures (BhSnapshot *snapshot,
                                 : sale->purchased;
       order.priced = sale->price != BH_PRICE_UNKNOWN;
       order.value = order.priced ? sale->price / 100.0 * sale->quantity : 0;
-      g_array_append_val (orders, order);
+      lines[n_lines++] = order;
 
       if (order.priced)
         {
@@ -907,6 +914,8 @@ add_member_figures (BhSnapshot *snapshot,
         figures->categories[sale->category] += sale->quantity;
     }
 
+  g_array_set_size (orders, n_lines);
+
   if (visits == 0)
     return;
 
@@ -914,13 +923,22 @@ add_member_figures (BhSnapshot *snapshot,
   figures->yearly_visits += visits / MAX (1.0, (cutoff - first) / (365.25 * 86400));
 
   group_orders (grouping, orders);
-  for (guint i = 0; i < grouping->orders->len; i++)
-    {
-      const Order *order = &g_array_index (grouping->orders, Order, i);
+  {
+    guint had = figures->order_values->len;
+    guint n_values = 0;
+    double *values;
 
-      if (order->priced)
-        g_array_append_val (figures->order_values, order->value);
-    }
+    g_array_set_size (figures->order_values, had + grouping->orders->len);
+    values = (double *)(gpointer)figures->order_values->data + had;
+    for (guint i = 0; i < grouping->orders->len; i++)
+      {
+        const Order *order = &g_array_index (grouping->orders, Order, i);
+
+        if (order->priced)
+          values[n_values++] = order->value;
+      }
+    g_array_set_size (figures->order_values, had + n_values);
+  }
 }
 
 static double

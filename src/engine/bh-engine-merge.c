@@ -8,7 +8,6 @@
 
 #include "config.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #include "bh-builder.h"
@@ -157,7 +156,7 @@ load_members_locked (BhEngine  *self,
 
   if (!(stmt = bh_store_prepare (bh_engine_get_store (self),
                                  "SELECT customer_id, score, cluster FROM member "
-                                 "WHERE package_id = ?",
+                                 "WHERE package_id = ? ORDER BY customer_id",
                                  error)))
     return FALSE;
 
@@ -187,6 +186,47 @@ load_members_locked (BhEngine  *self,
   return TRUE;
 }
 
+/* Each package's members come ordered by customer: merging these runs
+ * puts the entries in the order of compare_entries() without sorting
+ * them all again. */
+static void
+merge_runs (Merge       *merge,
+            const guint *run_start,
+            guint        n_runs)
+{
+  const Entry *from = (const Entry *)(gpointer)merge->entries->data;
+  guint total = merge->entries->len;
+  g_autoptr(GArray) sorted = g_array_sized_new (FALSE, FALSE, sizeof (Entry), total);
+  g_autofree guint *at = g_memdup2 (run_start, sizeof (guint) * n_runs);
+  Entry *to;
+
+  g_array_set_size (sorted, total);
+  to = (Entry *)(gpointer)sorted->data;
+
+  for (guint i = 0; i < total; i++)
+    {
+      const Entry *best = NULL;
+      guint best_run = 0;
+
+      for (guint r = 0; r < n_runs; r++)
+        if (at[r] < run_start[r + 1] &&
+            (best == NULL || compare_entries (&from[at[r]], best) < 0))
+          {
+            best = &from[at[r]];
+            best_run = r;
+          }
+
+      g_assert (best != NULL);
+      g_assert (at[best_run] + 1 == run_start[best_run + 1] ||
+                from[at[best_run]].customer < from[at[best_run] + 1].customer);
+      to[i] = *best;
+      at[best_run]++;
+    }
+
+  g_array_unref (merge->entries);
+  merge->entries = g_steal_pointer (&sorted);
+}
+
 /* Loads the packages and their members and decides who stays where. */
 static gboolean
 plan_merge_locked (BhEngine      *self,
@@ -196,6 +236,7 @@ plan_merge_locked (BhEngine      *self,
                    GError       **error)
 {
   g_autofree guint *by_age = g_new (guint, n_packages);
+  g_autofree guint *run_start = g_new (guint, n_packages + 1);
   Entry *entries;
   guint n = n_packages;
 
@@ -220,12 +261,14 @@ plan_merge_locked (BhEngine      *self,
 
   for (guint rank = 0; rank < n; rank++)
     {
+      run_start[rank] = merge->entries->len;
       if (!load_members_locked (self, merge, by_age[rank], rank, error))
         return FALSE;
     }
+  run_start[n] = merge->entries->len;
 
+  merge_runs (merge, run_start, n);
   entries = (Entry *)(gpointer)merge->entries->data;
-  qsort (entries, merge->entries->len, sizeof (Entry), compare_entries);
 
   for (guint start = 0, end; start < merge->entries->len; start = end)
     {

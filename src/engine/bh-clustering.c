@@ -1093,6 +1093,42 @@ name_from_topics (BhSnapshot *snapshot,
   return g_string_free (name, FALSE);
 }
 
+/* A member's sale lines and profile row lie somewhere in hundreds of
+ * megabytes, and waiting for them took most of the figures' time. The
+ * memory of the members a little ahead is asked for early, in two steps:
+ * first where their rows start, then (once that is at hand) the rows.
+ * Only a hint to the processor; nothing computed changes. */
+#define PREFETCH_AHEAD 8
+
+static inline void
+prefetch_member (BhSnapshot    *snapshot,
+                 BhProfiles    *profiles,
+                 const guint32 *customers,
+                 guint          n_members,
+                 guint          m)
+{
+  if (m + 2 * PREFETCH_AHEAD < n_members)
+    {
+      guint32 later = customers[m + 2 * PREFETCH_AHEAD];
+
+      __builtin_prefetch (&snapshot->sale_start[later]);
+      __builtin_prefetch (&profiles->row_start[later]);
+    }
+
+  if (m + PREFETCH_AHEAD < n_members)
+    {
+      guint32 next = customers[m + PREFETCH_AHEAD];
+      const BhSale *sales = &snapshot->sales[snapshot->sale_start[next]];
+      guint64 row = profiles->row_start[next];
+
+      __builtin_prefetch (sales);
+      __builtin_prefetch ((const char *)sales + 64);
+      __builtin_prefetch ((const char *)sales + 128);
+      __builtin_prefetch (&profiles->row_aspect[row]);
+      __builtin_prefetch (&profiles->row_weight[row]);
+    }
+}
+
 /* An aspect of a chosen event: its position in the union of the chosen
  * events' aspects and its weight in the event. */
 typedef struct
@@ -1187,6 +1223,7 @@ _bh_describe_clusters (BhSnapshot    *snapshot,
 
       g_assert (c < n_clusters);
       counts[c]++;
+      prefetch_member (snapshot, profiles, customers, n_members, m);
 
       profile_restricted (profiles, customers[m], (const guint32 *)(gpointer)aspects->data,
                           d, row);

@@ -1099,6 +1099,7 @@ name_from_topics (BhSnapshot *snapshot,
  * first where their rows start, then (once that is at hand) the rows.
  * Only a hint to the processor; nothing computed changes. */
 #define PREFETCH_AHEAD 8
+#define PREFETCH_LINES 48
 
 static inline void
 prefetch_member (BhSnapshot    *snapshot,
@@ -1118,14 +1119,19 @@ prefetch_member (BhSnapshot    *snapshot,
   if (m + PREFETCH_AHEAD < n_members)
     {
       guint32 next = customers[m + PREFETCH_AHEAD];
-      const BhSale *sales = &snapshot->sales[snapshot->sale_start[next]];
+      const char *from = (const char *)&snapshot->sales[snapshot->sale_start[next]];
+      const char *to = (const char *)&snapshot->sales[snapshot->sale_start[next + 1]];
       guint64 row = profiles->row_start[next];
+      guint64 row_end = profiles->row_start[next + 1];
 
-      __builtin_prefetch (sales);
-      __builtin_prefetch ((const char *)sales + 64);
-      __builtin_prefetch ((const char *)sales + 128);
-      __builtin_prefetch (&profiles->row_aspect[row]);
-      __builtin_prefetch (&profiles->row_weight[row]);
+      /* The whole of the sale lines, up to a few kilobytes. */
+      for (guint line = 0; from + line * 64 < to && line < PREFETCH_LINES; line++)
+        __builtin_prefetch (from + line * 64);
+      for (guint64 k = row; k < row_end; k += 16)
+        {
+          __builtin_prefetch (&profiles->row_aspect[k]);
+          __builtin_prefetch (&profiles->row_weight[k]);
+        }
     }
 }
 

@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <time.h>
 
 #include "bh-builder.h"
 #include "bh-engine-private.h"
@@ -70,6 +71,45 @@ merge_clear (Merge *merge)
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Merge, merge_clear)
+
+/* Wall and processor time of the calling thread, for the debug log: on
+ * a busy machine the wall clock says little about what a step costs. */
+typedef struct
+{
+  gint64 wall;
+  gint64 cpu;
+} Timer;
+
+static gint64
+thread_cpu_usec (void)
+{
+  struct timespec now;
+
+  if (clock_gettime (CLOCK_THREAD_CPUTIME_ID, &now) != 0)
+    return 0;
+
+  return (gint64)now.tv_sec * G_USEC_PER_SEC + now.tv_nsec / 1000;
+}
+
+static void
+timer_start (Timer *timer)
+{
+  timer->wall = g_get_monotonic_time ();
+  timer->cpu = thread_cpu_usec ();
+}
+
+/* Adds the time since timer_start() to @sum and starts again. */
+static void
+timer_add (Timer *timer,
+           Timer *sum)
+{
+  Timer now;
+
+  timer_start (&now);
+  sum->wall += now.wall - timer->wall;
+  sum->cpu += now.cpu - timer->cpu;
+  *timer = now;
+}
 
 void
 bh_merge_preview_free (BhMergePreview *preview)
@@ -413,143 +453,104 @@ get_u64 (Reader  *reader,
   return TRUE;
 }
 
+/* Appends one member row to a blob; @stmt's columns from @column on
+ * are cluster, score and why. */
+static void
+pack_row (GByteArray   *blob,
+          gint64        customer,
+          sqlite3_stmt *stmt,
+          int           column)
+{
+  double score = sqlite3_column_double (stmt, column + 1);
+  guint64 bits;
+
+  memcpy (&bits, &score, sizeof bits);
+  put_u64 (blob, (guint64)customer);
+  put_u32 (blob, (guint32)sqlite3_column_int (stmt, column));
+  put_u64 (blob, bits);
+  if (sqlite3_column_type (stmt, column + 2) == SQLITE_NULL)
+    put_u32 (blob, G_MAXUINT32);
+  else
+    {
+      const guint8 *why = sqlite3_column_text (stmt, column + 2);
+      int length = sqlite3_column_bytes (stmt, column + 2);
+
+      put_u32 (blob, (guint32)length);
+      g_byte_array_append (blob, why, length);
+    }
+}
+
 /* Reads the member rows of one package whose customers are in @leaving
- * (ascending) into a blob as described above. */
-static GByteArray *
-pack_leaving_locked (BhEngine      *self,
-                     gint64         package_id,
-                     const gint64  *leaving,
-                     guint          n_leaving,
-                     GError       **error)
+ * (ascending) into @blob as described above, and if @staying is not
+ * %NULL, the others into it. A few are looked up by key; when many
+ * leave, one pass over the package's rows (the primary key walks them
+ * by customer) costs less. */
+static gboolean
+pack_rows_locked (BhEngine      *self,
+                  gint64         package_id,
+                  guint          size,
+                  const gint64  *leaving,
+                  guint          n_leaving,
+                  GByteArray    *blob,
+                  GByteArray    *staying,
+                  GError       **error)
 {
   BhStore *store = bh_engine_get_store (self);
-  g_autoptr(sqlite3_stmt) scan = NULL;
-  g_autoptr(GByteArray) blob = g_byte_array_sized_new (n_leaving * 48);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gboolean by_key = staying == NULL && (guint64)n_leaving * 8 < size;
   guint next = 0;
   int rc = SQLITE_DONE;
 
-  /* The primary key walks a package's rows by customer: one pass over
-   * them finds the leaving ones, faster than a search for each. */
-  if (!(scan = bh_store_prepare (store,
-                                 "SELECT customer_id, cluster, score, why FROM member "
-                                 "WHERE package_id = ? ORDER BY customer_id",
+  if (!(stmt = bh_store_prepare (store,
+                                 by_key
+                                 ? "SELECT customer_id, cluster, score, why FROM member "
+                                   "WHERE package_id = ? AND customer_id = ?"
+                                 : "SELECT customer_id, cluster, score, why FROM member "
+                                   "WHERE package_id = ? ORDER BY customer_id",
                                  error)))
-    return NULL;
+    return FALSE;
 
-  sqlite3_bind_int64 (scan, 1, package_id);
-  while (next < n_leaving && (rc = sqlite3_step (scan)) == SQLITE_ROW)
+  sqlite3_bind_int64 (stmt, 1, package_id);
+
+  if (by_key)
     {
-      gint64 customer = sqlite3_column_int64 (scan, 0);
-      double score;
-      guint64 bits;
-
-      if (customer != leaving[next])
-        continue;
-
-      score = sqlite3_column_double (scan, 2);
-      memcpy (&bits, &score, sizeof bits);
-      put_u64 (blob, (guint64)customer);
-      put_u32 (blob, (guint32)sqlite3_column_int (scan, 1));
-      put_u64 (blob, bits);
-      if (sqlite3_column_type (scan, 3) == SQLITE_NULL)
-        put_u32 (blob, G_MAXUINT32);
-      else
+      for (; next < n_leaving; next++)
         {
-          const guint8 *why = sqlite3_column_text (scan, 3);
-          int length = sqlite3_column_bytes (scan, 3);
-
-          put_u32 (blob, (guint32)length);
-          g_byte_array_append (blob, why, length);
+          sqlite3_reset (stmt);
+          sqlite3_bind_int64 (stmt, 2, leaving[next]);
+          if ((rc = sqlite3_step (stmt)) != SQLITE_ROW)
+            break;
+          pack_row (blob, leaving[next], stmt, 1);
         }
-      next++;
+    }
+  else
+    {
+      while ((staying != NULL || next < n_leaving) && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          gint64 customer = sqlite3_column_int64 (stmt, 0);
+
+          if (next < n_leaving && customer == leaving[next])
+            {
+              pack_row (blob, customer, stmt, 1);
+              next++;
+            }
+          else if (staying != NULL)
+            pack_row (staying, customer, stmt, 1);
+        }
+    }
+
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      bh_store_set_error (store, error, "Could not read the members");
+      return FALSE;
     }
 
   if (next < n_leaving)
     {
-      if (rc == SQLITE_ROW || rc == SQLITE_DONE)
-        g_set_error (error, BH_ERROR, BH_ERROR_STORE,
-                     "Package %" G_GINT64_FORMAT " lost members during the merge",
-                     package_id);
-      else
-        bh_store_set_error (store, error, "Could not read the members");
-      return NULL;
+      g_set_error (error, BH_ERROR, BH_ERROR_STORE,
+                   "Package %" G_GINT64_FORMAT " lost members during the merge", package_id);
+      return FALSE;
     }
-
-  return g_steal_pointer (&blob);
-}
-
-/* Moves the members that leave their packages into merge_member (a blob
- * a package) and deletes their rows, in customer order so that the
- * B-tree is walked forward. */
-static gboolean
-remove_members_locked (BhEngine  *self,
-                       Merge     *merge,
-                       gint64     merge_id,
-                       GError   **error)
-{
-  BhStore *store = bh_engine_get_store (self);
-  g_autoptr(sqlite3_stmt) keep = NULL;
-  g_autoptr(sqlite3_stmt) drop = NULL;
-  g_autoptr(GArray) leaving = g_array_new (FALSE, FALSE, sizeof (gint64));
-  gint64 packed = 0, kept = 0, dropped = 0;
-
-  if (!(keep = bh_store_prepare (store,
-                                 "INSERT INTO merge_member (merge_id, package_id, members) "
-                                 "VALUES (?, ?, ?)",
-                                 error)) ||
-      !(drop = bh_store_prepare (store,
-                                 "DELETE FROM member WHERE package_id = ? AND customer_id = ?",
-                                 error)))
-    return FALSE;
-
-  for (guint side = 0; side < merge->n_sides; side++)
-    {
-      gint64 package_id = bh_package_get_id (merge->sides[side].package);
-      g_autoptr(GByteArray) blob = NULL;
-      gint64 started = g_get_monotonic_time ();
-
-      g_array_set_size (leaving, 0);
-      for (guint i = 0; i < merge->entries->len; i++)
-        {
-          const Entry *entry = &g_array_index (merge->entries, Entry, i);
-
-          if (!entry->keep && entry->side == side)
-            g_array_append_val (leaving, entry->customer);
-        }
-
-      if (leaving->len == 0)
-        continue;
-
-      if (!(blob = pack_leaving_locked (self, package_id, (const gint64 *)(gpointer)leaving->data,
-                                        leaving->len, error)))
-        return FALSE;
-      packed += g_get_monotonic_time () - started;
-      started = g_get_monotonic_time ();
-
-      sqlite3_reset (keep);
-      sqlite3_bind_int64 (keep, 1, merge_id);
-      sqlite3_bind_int64 (keep, 2, package_id);
-      sqlite3_bind_blob64 (keep, 3, blob->data, blob->len, SQLITE_STATIC);
-      if (!_bh_engine_step_done (self, keep, "Could not keep the removed members for undo",
-                                 error))
-        return FALSE;
-      kept += g_get_monotonic_time () - started;
-      started = g_get_monotonic_time ();
-
-      for (guint i = 0; i < leaving->len; i++)
-        {
-          sqlite3_reset (drop);
-          sqlite3_bind_int64 (drop, 1, package_id);
-          sqlite3_bind_int64 (drop, 2, g_array_index (leaving, gint64, i));
-          if (!_bh_engine_step_done (self, drop, "Could not remove the members", error))
-            return FALSE;
-        }
-      dropped += g_get_monotonic_time () - started;
-    }
-
-  g_debug ("Merge %" G_GINT64_FORMAT " read the removed members in %.3f s, kept them in "
-           "%.3f s, deleted them in %.3f s",
-           merge_id, packed / 1e6, kept / 1e6, dropped / 1e6);
 
   return TRUE;
 }
@@ -603,6 +604,109 @@ restore_members_locked (BhEngine      *self,
   return TRUE;
 }
 
+/* Moves the members that leave their packages into merge_member (a blob
+ * a package) and deletes their rows in customer order, so that the
+ * B-tree is walked forward. From a package that most of its members
+ * leave, all rows are deleted at once and those that stay put back. */
+static gboolean
+remove_members_locked (BhEngine  *self,
+                       Merge     *merge,
+                       gint64     merge_id,
+                       GError   **error)
+{
+  BhStore *store = bh_engine_get_store (self);
+  g_autoptr(sqlite3_stmt) keep = NULL;
+  g_autoptr(sqlite3_stmt) drop = NULL;
+  g_autoptr(sqlite3_stmt) drop_all = NULL;
+  g_autoptr(sqlite3_stmt) put_back = NULL;
+  g_autoptr(GArray) leaving = g_array_new (FALSE, FALSE, sizeof (gint64));
+  Timer timer, packed = { 0 }, kept = { 0 }, dropped = { 0 };
+
+  if (!(keep = bh_store_prepare (store,
+                                 "INSERT INTO merge_member (merge_id, package_id, members) "
+                                 "VALUES (?, ?, ?)",
+                                 error)) ||
+      !(drop = bh_store_prepare (store,
+                                 "DELETE FROM member WHERE package_id = ? AND customer_id = ?",
+                                 error)) ||
+      !(drop_all = bh_store_prepare (store, "DELETE FROM member WHERE package_id = ?",
+                                     error)) ||
+      !(put_back = bh_store_prepare (store,
+                                     "INSERT INTO member (package_id, customer_id, "
+                                     "cluster, score, why) VALUES (?, ?, ?, ?, ?)",
+                                     error)))
+    return FALSE;
+
+  for (guint side = 0; side < merge->n_sides; side++)
+    {
+      Side *s = &merge->sides[side];
+      gint64 package_id = bh_package_get_id (s->package);
+      g_autoptr(GByteArray) blob = NULL;
+      g_autoptr(GByteArray) staying = NULL;
+
+      timer_start (&timer);
+      g_array_set_size (leaving, 0);
+      for (guint i = 0; i < merge->entries->len; i++)
+        {
+          const Entry *entry = &g_array_index (merge->entries, Entry, i);
+
+          if (!entry->keep && entry->side == side)
+            g_array_append_val (leaving, entry->customer);
+        }
+
+      if (leaving->len == 0)
+        continue;
+
+      blob = g_byte_array_sized_new (leaving->len * 48);
+      if (leaving->len > s->size_after)
+        staying = g_byte_array_sized_new (s->size_after * 48 + 1);
+      if (!pack_rows_locked (self, package_id, s->size_before,
+                             (const gint64 *)(gpointer)leaving->data, leaving->len,
+                             blob, staying, error))
+        return FALSE;
+      timer_add (&timer, &packed);
+
+      sqlite3_reset (keep);
+      sqlite3_bind_int64 (keep, 1, merge_id);
+      sqlite3_bind_int64 (keep, 2, package_id);
+      sqlite3_bind_blob64 (keep, 3, blob->data, blob->len, SQLITE_STATIC);
+      if (!_bh_engine_step_done (self, keep, "Could not keep the removed members for undo",
+                                 error))
+        return FALSE;
+      timer_add (&timer, &kept);
+
+      if (staying != NULL)
+        {
+          sqlite3_reset (drop_all);
+          sqlite3_bind_int64 (drop_all, 1, package_id);
+          if (!_bh_engine_step_done (self, drop_all, "Could not remove the members", error) ||
+              !restore_members_locked (self, put_back, package_id, staying->data,
+                                       staying->len, error))
+            return FALSE;
+        }
+      else
+        {
+          for (guint i = 0; i < leaving->len; i++)
+            {
+              sqlite3_reset (drop);
+              sqlite3_bind_int64 (drop, 1, package_id);
+              sqlite3_bind_int64 (drop, 2, g_array_index (leaving, gint64, i));
+              if (!_bh_engine_step_done (self, drop, "Could not remove the members", error))
+                return FALSE;
+            }
+        }
+      timer_add (&timer, &dropped);
+    }
+
+  g_debug ("Merge %" G_GINT64_FORMAT " read the removed members in %.3f s (cpu %.3f s), "
+           "kept them in %.3f s (cpu %.3f s), deleted them in %.3f s (cpu %.3f s)",
+           merge_id, packed.wall / 1e6, packed.cpu / 1e6, kept.wall / 1e6, kept.cpu / 1e6,
+           dropped.wall / 1e6, dropped.cpu / 1e6);
+
+  return TRUE;
+}
+
+
 typedef struct
 {
   Merge      *merge;
@@ -620,7 +724,9 @@ describe_side (gpointer data,
   guint index = side - job->merge->sides;
   g_autoptr(GArray) members = g_array_new (FALSE, FALSE, sizeof (BhBuildMember));
   GListModel *clusters = bh_package_get_clusters (side->package);
+  Timer timer, spent = { 0 };
 
+  timer_start (&timer);
   for (guint i = 0; i < job->merge->entries->len; i++)
     {
       const Entry *entry = &g_array_index (job->merge->entries, Entry, i);
@@ -648,6 +754,9 @@ describe_side (gpointer data,
                                                  members->len,
                                                  g_list_model_get_n_items (clusters),
                                                  &side->error);
+  timer_add (&timer, &spent);
+  g_debug ("Figures of %u members recomputed in %.3f s (cpu %.3f s)",
+           members->len, spent.wall / 1e6, spent.cpu / 1e6);
 }
 
 /* Stores a package's new result; the old one goes into merge_package. */
@@ -729,6 +838,7 @@ bh_engine_merge (BhEngine      *self,
   DescribeJob job = { &merge, NULL };
   GThreadPool *pool;
   gint64 started = g_get_monotonic_time ();
+  Timer timer, planned = { 0 }, moved = { 0 }, waited = { 0 }, stored = { 0 };
   gint64 merge_id = 0;
   gboolean removed_ok;
   guint removed = 0;
@@ -736,6 +846,7 @@ bh_engine_merge (BhEngine      *self,
   g_return_val_if_fail (BH_IS_ENGINE (self), 0);
   g_return_val_if_fail (package_ids != NULL || n_packages == 0, 0);
 
+  timer_start (&timer);
   snapshot = _bh_engine_dup_snapshot (self);
   job.snapshot = snapshot;
 
@@ -746,8 +857,9 @@ bh_engine_merge (BhEngine      *self,
       (merge_id = insert_merge_locked (self, package_ids, n_packages, error)) == 0)
     goto fail;
 
-  g_debug ("Merge %" G_GINT64_FORMAT " planned in %.3f s",
-           merge_id, (g_get_monotonic_time () - started) / 1e6);
+  timer_add (&timer, &planned);
+  g_debug ("Merge %" G_GINT64_FORMAT " planned in %.3f s (cpu %.3f s)",
+           merge_id, planned.wall / 1e6, planned.cpu / 1e6);
 
   /* The packages' figures are recomputed in worker threads while this
    * one moves the removed members in the store. */
@@ -763,11 +875,12 @@ bh_engine_merge (BhEngine      *self,
     }
 
   removed_ok = remove_members_locked (self, &merge, merge_id, error);
-  g_debug ("Merge %" G_GINT64_FORMAT " moved the removed members by %.3f s",
-           merge_id, (g_get_monotonic_time () - started) / 1e6);
+  timer_add (&timer, &moved);
   g_thread_pool_free (g_steal_pointer (&pool), FALSE, TRUE);
-  g_debug ("Merge %" G_GINT64_FORMAT " recomputed the figures by %.3f s",
-           merge_id, (g_get_monotonic_time () - started) / 1e6);
+  timer_add (&timer, &waited);
+  g_debug ("Merge %" G_GINT64_FORMAT " moved the removed members in %.3f s (cpu %.3f s), "
+           "then waited %.3f s for the figures",
+           merge_id, moved.wall / 1e6, moved.cpu / 1e6, waited.wall / 1e6);
 
   if (!removed_ok)
     goto fail;
@@ -783,7 +896,11 @@ bh_engine_merge (BhEngine      *self,
     goto fail;
 
   g_mutex_unlock (&self->store_lock);
+  timer_add (&timer, &stored);
 
+  g_debug ("Merge %" G_GINT64_FORMAT " stored the results and committed in %.3f s "
+           "(cpu %.3f s)",
+           merge_id, stored.wall / 1e6, stored.cpu / 1e6);
   g_debug ("Merge %" G_GINT64_FORMAT " of %u packages removed %u members in %.3f s",
            merge_id, n_packages, removed, (g_get_monotonic_time () - started) / 1e6);
 

@@ -427,28 +427,16 @@ typedef struct
   gsize         at;
 } Reader;
 
+/* Takes @n bytes from @reader into @out, if it has that many. */
 static gboolean
-get_u32 (Reader  *reader,
-         guint32 *value)
+take (Reader   *reader,
+      gpointer  out,
+      gsize     n)
 {
-  if (reader->size - reader->at < sizeof *value)
+  if (reader->size - reader->at < n)
     return FALSE;
-  memcpy (value, reader->data + reader->at, sizeof *value);
-  *value = GUINT32_FROM_LE (*value);
-  reader->at += sizeof *value;
-
-  return TRUE;
-}
-
-static gboolean
-get_u64 (Reader  *reader,
-         guint64 *value)
-{
-  if (reader->size - reader->at < sizeof *value)
-    return FALSE;
-  memcpy (value, reader->data + reader->at, sizeof *value);
-  *value = GUINT64_FROM_LE (*value);
-  reader->at += sizeof *value;
+  memcpy (out, reader->data + reader->at, n);
+  reader->at += n;
 
   return TRUE;
 }
@@ -572,9 +560,12 @@ restore_members_locked (BhEngine      *self,
       guint32 cluster, length;
       double score;
 
-      if (!get_u64 (&reader, &customer) || !get_u32 (&reader, &cluster) ||
-          !get_u64 (&reader, &bits) || !get_u32 (&reader, &length) ||
-          (length != G_MAXUINT32 && reader.size - reader.at < length))
+      if (!take (&reader, &customer, sizeof customer) ||
+          !take (&reader, &cluster, sizeof cluster) ||
+          !take (&reader, &bits, sizeof bits) ||
+          !take (&reader, &length, sizeof length) ||
+          ((length = GUINT32_FROM_LE (length)) != G_MAXUINT32 &&
+           reader.size - reader.at < length))
         {
           g_set_error (error, BH_ERROR, BH_ERROR_STORE,
                        "What the merge kept of package %" G_GINT64_FORMAT " is damaged",
@@ -582,6 +573,9 @@ restore_members_locked (BhEngine      *self,
           return FALSE;
         }
 
+      customer = GUINT64_FROM_LE (customer);
+      cluster = GUINT32_FROM_LE (cluster);
+      bits = GUINT64_FROM_LE (bits);
       memcpy (&score, &bits, sizeof score);
       sqlite3_reset (insert);
       sqlite3_bind_int64 (insert, 1, package_id);

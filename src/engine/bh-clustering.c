@@ -709,8 +709,84 @@ double_key (double value)
 #define RADIX_BITS 11
 #define RADIX_SIZE (1 << RADIX_BITS)
 
+/* Order values are mostly prices times quantities: a cluster's million
+ * of them hold a few thousand different ones. */
+#define DISTINCT_BITS 13
+#define DISTINCT_MAX  (1 << (DISTINCT_BITS - 1))
+
+static int
+compare_keys (gconstpointer a,
+              gconstpointer b)
+{
+  guint64 x = *(const guint64 *)a;
+  guint64 y = *(const guint64 *)b;
+
+  return x < y ? -1 : x > y;
+}
+
+static inline gsize
+key_slot (guint64 key)
+{
+  return (gsize)((key * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> (64 - DISTINCT_BITS));
+}
+
+/* Sorts @values by counting each different value (by its bits) in a
+ * small hash table, sorting those and writing each as often as it
+ * came: the same array a sort gives, for a fraction of the memory
+ * traffic. Gives up, leaving @values as they were, if there are more
+ * than DISTINCT_MAX different ones. */
+static gboolean
+sort_by_counting (double *values,
+                  gsize   n)
+{
+  gsize mask = ((gsize)1 << DISTINCT_BITS) - 1;
+  g_autofree guint64 *slot_key = g_new (guint64, mask + 1);
+  g_autofree gsize *slot_count = g_new0 (gsize, mask + 1);
+  g_autofree guint64 *distinct = g_new (guint64, DISTINCT_MAX);
+  guint n_distinct = 0;
+  gsize at = 0;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      guint64 key = double_key (values[i]);
+      gsize h = key_slot (key);
+
+      while (slot_count[h] != 0 && slot_key[h] != key)
+        h = (h + 1) & mask;
+
+      if (slot_count[h] == 0)
+        {
+          if (n_distinct == DISTINCT_MAX)
+            return FALSE;
+          slot_key[h] = key;
+          distinct[n_distinct++] = key;
+        }
+      slot_count[h]++;
+    }
+
+  qsort (distinct, n_distinct, sizeof (guint64), compare_keys);
+  for (guint d = 0; d < n_distinct; d++)
+    {
+      guint64 key = distinct[d];
+      guint64 bits = key >> 63 ? key & ~(G_GUINT64_CONSTANT (1) << 63) : ~key;
+      gsize h = key_slot (key);
+      double value;
+
+      while (slot_key[h] != key)
+        h = (h + 1) & mask;
+
+      memcpy (&value, &bits, sizeof value);
+      for (gsize c = 0; c < slot_count[h]; c++)
+        values[at++] = value;
+    }
+  g_assert (at == n);
+
+  return TRUE;
+}
+
 /* Sorts @values ascending in linear time: a cluster's order values run
- * into the millions, where a comparison sort took most of the time. A
+ * into the millions, where a comparison sort took most of the time.
+ * Counting the different values does when there are few of them; else a
  * least significant digit radix sort over the keys, RADIX_BITS a pass
  * (few enough buckets to stay in the cache), skipping the passes in
  * which every key has the same digit. */
@@ -728,6 +804,9 @@ _bh_sort_doubles (double *values,
       qsort (values, n, sizeof (double), compare_doubles);
       return;
     }
+
+  if (sort_by_counting (values, n))
+    return;
 
   keys = g_new (guint64, n);
   spare = g_new (guint64, n);

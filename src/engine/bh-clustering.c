@@ -710,9 +710,9 @@ double_key (double value)
 #define RADIX_SIZE (1 << RADIX_BITS)
 
 /* Order values are mostly prices times quantities: a cluster's million
- * of them hold a few thousand different ones. */
-#define DISTINCT_BITS 13
-#define DISTINCT_MAX  (1 << (DISTINCT_BITS - 1))
+ * of them hold some ten thousand different ones. The hash table has
+ * up to 2^DISTINCT_BITS slots, at least twice as many as values. */
+#define DISTINCT_BITS 17
 
 static int
 compare_keys (gconstpointer a,
@@ -725,38 +725,48 @@ compare_keys (gconstpointer a,
 }
 
 static inline gsize
-key_slot (guint64 key)
+key_slot (guint64 key,
+          guint   bits)
 {
-  return (gsize)((key * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> (64 - DISTINCT_BITS));
+  return (gsize)((key * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> (64 - bits));
 }
 
 /* Sorts @values by counting each different value (by its bits) in a
  * small hash table, sorting those and writing each as often as it
  * came: the same array a sort gives, for a fraction of the memory
- * traffic. Gives up, leaving @values as they were, if there are more
- * than DISTINCT_MAX different ones. */
+ * traffic. Gives up, leaving @values as they were, if more than half
+ * the slots would fill. */
 static gboolean
 sort_by_counting (double *values,
                   gsize   n)
 {
-  gsize mask = ((gsize)1 << DISTINCT_BITS) - 1;
-  g_autofree guint64 *slot_key = g_new (guint64, mask + 1);
-  g_autofree gsize *slot_count = g_new0 (gsize, mask + 1);
-  g_autofree guint64 *distinct = g_new (guint64, DISTINCT_MAX);
+  guint bits = 4;
+  gsize mask, most;
+  g_autofree guint64 *slot_key = NULL;
+  g_autofree gsize *slot_count = NULL;
+  g_autofree guint64 *distinct = NULL;
   guint n_distinct = 0;
   gsize at = 0;
+
+  while (bits < DISTINCT_BITS && ((gsize)1 << (bits - 1)) < n)
+    bits++;
+  mask = ((gsize)1 << bits) - 1;
+  most = (mask + 1) / 2;
+  slot_key = g_new (guint64, mask + 1);
+  slot_count = g_new0 (gsize, mask + 1);
+  distinct = g_new (guint64, most);
 
   for (gsize i = 0; i < n; i++)
     {
       guint64 key = double_key (values[i]);
-      gsize h = key_slot (key);
+      gsize h = key_slot (key, bits);
 
       while (slot_count[h] != 0 && slot_key[h] != key)
         h = (h + 1) & mask;
 
       if (slot_count[h] == 0)
         {
-          if (n_distinct == DISTINCT_MAX)
+          if (n_distinct == most)
             return FALSE;
           slot_key[h] = key;
           distinct[n_distinct++] = key;
@@ -768,14 +778,14 @@ sort_by_counting (double *values,
   for (guint d = 0; d < n_distinct; d++)
     {
       guint64 key = distinct[d];
-      guint64 bits = key >> 63 ? key & ~(G_GUINT64_CONSTANT (1) << 63) : ~key;
-      gsize h = key_slot (key);
+      guint64 pattern = key >> 63 ? key & ~(G_GUINT64_CONSTANT (1) << 63) : ~key;
+      gsize h = key_slot (key, bits);
       double value;
 
       while (slot_key[h] != key)
         h = (h + 1) & mask;
 
-      memcpy (&value, &bits, sizeof value);
+      memcpy (&value, &pattern, sizeof value);
       for (gsize c = 0; c < slot_count[h]; c++)
         values[at++] = value;
     }

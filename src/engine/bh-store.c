@@ -120,7 +120,8 @@ static const char * const migrations[] = {
   "  built      INTEGER,"
   "  expires    INTEGER,"
   "  failure    TEXT,"
-  "  result     TEXT" /* JSON: counts, exclusions, clusters, figures */
+  "  result     TEXT," /* JSON: counts, exclusions, clusters, figures */
+  "  merge_id   INTEGER" /* the latest merge it took part in, or NULL */
   ");"
   "CREATE TABLE member ("
   "  package_id  INTEGER NOT NULL REFERENCES package (id) ON DELETE CASCADE,"
@@ -129,6 +130,32 @@ static const char * const migrations[] = {
   "  score       REAL NOT NULL,"
   "  why         TEXT,"
   "  PRIMARY KEY (package_id, customer_id)"
+  ") WITHOUT ROWID;"
+  /* A merge keeps what it changed until it can no longer be undone:
+   * each package's result and merge id from before, and the member rows
+   * it removed. closed says why undo is no longer possible; the kept
+   * rows are deleted when it is set. */
+  "CREATE TABLE merge ("
+  "  id       INTEGER PRIMARY KEY,"
+  "  created  INTEGER NOT NULL,"
+  "  packages TEXT NOT NULL," /* JSON array of package ids */
+  "  closed   TEXT"
+  ");"
+  "CREATE TABLE merge_package ("
+  "  merge_id       INTEGER NOT NULL REFERENCES merge (id) ON DELETE CASCADE,"
+  "  package_id     INTEGER NOT NULL,"
+  "  result         TEXT,"
+  "  prior_merge_id INTEGER,"
+  "  PRIMARY KEY (merge_id, package_id)"
+  ") WITHOUT ROWID;"
+  "CREATE TABLE merge_member ("
+  "  merge_id    INTEGER NOT NULL REFERENCES merge (id) ON DELETE CASCADE,"
+  "  package_id  INTEGER NOT NULL,"
+  "  customer_id INTEGER NOT NULL,"
+  "  cluster     INTEGER NOT NULL,"
+  "  score       REAL NOT NULL,"
+  "  why         TEXT,"
+  "  PRIMARY KEY (merge_id, package_id, customer_id)"
   ") WITHOUT ROWID;",
 };
 

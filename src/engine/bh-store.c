@@ -88,6 +88,8 @@ static const char * const migrations[] = {
    * event_id carry no REFERENCES clause: the import checks every
    * reference in memory before it writes (it must, to name the line of a
    * bad one), and a per-row foreign key lookup would halve import speed.
+   * ext_id holds the sale_id of files that have one; it is the sale's
+   * identity then, and lets a later import tell a hash collision apart.
    * invoice has no declared type so that "00123" stays text while plain
    * numbers are stored as integers. */
   "CREATE TABLE sale ("
@@ -95,12 +97,13 @@ static const char * const migrations[] = {
   "  customer_id INTEGER," /* NULL for anonymous sales */
   "  event_id    INTEGER NOT NULL,"
   "  purchased   INTEGER NOT NULL," /* Unix time, seconds */
-  "  category_id INTEGER NOT NULL,"
+  "  category_id INTEGER," /* NULL if the file names none */
   "  quantity    INTEGER NOT NULL,"
   "  price       INTEGER," /* per ticket, in cents */
   "  base_price  INTEGER," /* per ticket, in cents */
   "  currency    TEXT,"    /* ISO 4217; NULL means EUR */
-  "  invoice"
+  "  invoice,"
+  "  ext_id      TEXT" /* sale_id, if the files have that column */
   ");"
   "CREATE TABLE import ("
   "  id       INTEGER PRIMARY KEY,"

@@ -10,6 +10,7 @@
 #include "bh-cluster.h"
 #include "bh-csv.h"
 #include "bh-definition.h"
+#include "bh-demo.h"
 #include "bh-engine.h"
 #include "bh-error.h"
 #include "bh-import.h"

@@ -8,6 +8,7 @@
 
 #include "bh-cluster.h"
 #include "bh-definition.h"
+#include "bh-demo.h"
 #include "bh-engine.h"
 #include "bh-error.h"
 #include "bh-package.h"

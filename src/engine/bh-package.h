@@ -22,6 +22,10 @@ typedef enum
   BH_PACKAGE_STATUS_EXPIRED,
 } BhPackageStatus;
 
+#define BH_TYPE_PACKAGE_STATUS (bh_package_status_get_type ())
+
+GType bh_package_status_get_type (void) G_GNUC_CONST;
+
 /**
  * BhExclusion:
  * @reason: a stable key: "opted-out", "holds-ticket", "same-series",
@@ -49,6 +53,12 @@ G_DECLARE_FINAL_TYPE (BhPackage, bh_package, BH, PACKAGE, GObject)
  * "progress" (0 to 1 while in progress), "failure", "created", "built",
  * "expires" (GDateTime, nullable), "members" (count), "considered",
  * "merge-id" (0 unless merged).
+ *
+ * A package changes only inside the engine, and the engine hands it out
+ * when it is finished, with one exception: "progress" (and the status at
+ * the end of a build) may change while a build runs in a worker thread.
+ * Notifications are emitted on the thread that makes the change; an
+ * interface that binds them marshals to its main thread itself.
  */
 gint64               bh_package_get_id            (BhPackage        *self);
 const char          *bh_package_get_title         (BhPackage        *self);

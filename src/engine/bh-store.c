@@ -88,6 +88,8 @@ static const char * const migrations[] = {
    * event_id carry no REFERENCES clause: the import checks every
    * reference in memory before it writes (it must, to name the line of a
    * bad one), and a per-row foreign key lookup would halve import speed.
+   * ext_id holds the sale_id of files that have one; it is the sale's
+   * identity then, and lets a later import tell a hash collision apart.
    * invoice has no declared type so that "00123" stays text while plain
    * numbers are stored as integers. */
   "CREATE TABLE sale ("
@@ -95,12 +97,13 @@ static const char * const migrations[] = {
   "  customer_id INTEGER," /* NULL for anonymous sales */
   "  event_id    INTEGER NOT NULL,"
   "  purchased   INTEGER NOT NULL," /* Unix time, seconds */
-  "  category_id INTEGER NOT NULL,"
+  "  category_id INTEGER," /* NULL if the file names none */
   "  quantity    INTEGER NOT NULL,"
   "  price       INTEGER," /* per ticket, in cents */
   "  base_price  INTEGER," /* per ticket, in cents */
   "  currency    TEXT,"    /* ISO 4217; NULL means EUR */
-  "  invoice"
+  "  invoice,"
+  "  ext_id      TEXT" /* sale_id, if the files have that column */
   ");"
   "CREATE TABLE import ("
   "  id       INTEGER PRIMARY KEY,"
@@ -120,7 +123,8 @@ static const char * const migrations[] = {
   "  built      INTEGER,"
   "  expires    INTEGER,"
   "  failure    TEXT,"
-  "  result     TEXT" /* JSON: counts, exclusions, clusters, figures */
+  "  result     TEXT," /* JSON: counts, exclusions, clusters, figures */
+  "  merge_id   INTEGER" /* the latest merge it took part in, or NULL */
   ");"
   "CREATE TABLE member ("
   "  package_id  INTEGER NOT NULL REFERENCES package (id) ON DELETE CASCADE,"
@@ -129,6 +133,32 @@ static const char * const migrations[] = {
   "  score       REAL NOT NULL,"
   "  why         TEXT,"
   "  PRIMARY KEY (package_id, customer_id)"
+  ") WITHOUT ROWID;"
+  /* A merge keeps what it changed until it can no longer be undone:
+   * each package's result and merge id from before, and the member rows
+   * it removed. closed says why undo is no longer possible; the kept
+   * rows are deleted when it is set. */
+  "CREATE TABLE merge ("
+  "  id       INTEGER PRIMARY KEY,"
+  "  created  INTEGER NOT NULL,"
+  "  packages TEXT NOT NULL," /* JSON array of package ids */
+  "  closed   TEXT"
+  ");"
+  "CREATE TABLE merge_package ("
+  "  merge_id       INTEGER NOT NULL REFERENCES merge (id) ON DELETE CASCADE,"
+  "  package_id     INTEGER NOT NULL,"
+  "  result         TEXT,"
+  "  prior_merge_id INTEGER,"
+  "  PRIMARY KEY (merge_id, package_id)"
+  ") WITHOUT ROWID;"
+  "CREATE TABLE merge_member ("
+  "  merge_id    INTEGER NOT NULL REFERENCES merge (id) ON DELETE CASCADE,"
+  "  package_id  INTEGER NOT NULL,"
+  "  customer_id INTEGER NOT NULL,"
+  "  cluster     INTEGER NOT NULL,"
+  "  score       REAL NOT NULL,"
+  "  why         TEXT,"
+  "  PRIMARY KEY (merge_id, package_id, customer_id)"
   ") WITHOUT ROWID;",
 };
 

@@ -136,18 +136,31 @@ typedef struct
   gsize  lengths[G_N_ELEMENTS (file_names)];
 } Demo;
 
+/* Removes a flat folder with all its files. */
+static void
+remove_folder (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *file = g_build_filename (path, name, NULL);
+
+      g_assert_cmpint (g_remove (file), ==, 0);
+    }
+  g_assert_cmpint (g_rmdir (path), ==, 0);
+}
+
 static void
 demo_free (Demo *demo)
 {
   for (guint i = 0; i < G_N_ELEMENTS (file_names); i++)
     {
-      g_autofree char *path = g_build_filename (demo->dir, file_names[i], NULL);
-
-      g_unlink (path);
       g_clear_pointer (&demo->tables[i], table_free);
       g_free (demo->texts[i]);
     }
-  g_rmdir (demo->dir);
+  remove_folder (demo->dir);
   g_free (demo->dir);
   g_free (demo);
 }
@@ -743,6 +756,61 @@ test_archetypes_recoverable (void)
   g_assert_cmpfloat (fine, >, genre + 0.15);
 }
 
+static gint64
+import_count (JsonObject *result,
+              const char *kind,
+              const char *member)
+{
+  JsonObject *counts = json_object_get_object_member (result, kind);
+
+  g_assert_nonnull (counts);
+
+  return json_object_get_int_member (counts, member);
+}
+
+static void
+test_imports (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data_dir = g_dir_make_tmp ("backhaul-demo-store-XXXXXX", &error);
+  g_autoptr(BhStore) store = NULL;
+  g_autoptr(JsonNode) result = NULL;
+  const char *const paths[] = { shared_demo->dir, NULL };
+  static const char *const kinds[][2] = {
+    { "events", "events.csv" }, { "program", "program.csv" },
+    { "customers", "customers.csv" }, { "sales", "sales.csv" },
+  };
+  Table *sales = demo_table (shared_demo, "sales.csv");
+  int customer_col = table_column (sales, "customer_id");
+  JsonObject *object;
+  gint64 anonymous = 0;
+
+  g_assert_no_error (error);
+  store = bh_store_open (data_dir, &error);
+  g_assert_no_error (error);
+
+  /* The whole folder, truth.csv included, imports without a complaint. */
+  result = bh_import_run (store, paths, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (result);
+  object = json_node_get_object (result);
+
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    {
+      Table *table = demo_table (shared_demo, kinds[i][1]);
+
+      g_assert_cmpint (import_count (object, kinds[i][0], "added"), ==, table->rows->len);
+      g_assert_cmpint (import_count (object, kinds[i][0], "rejected"), ==, 0);
+    }
+  for (guint r = 0; r < sales->rows->len; r++)
+    if (g_str_equal (cell (sales, r, customer_col), "ANON"))
+      anonymous++;
+  g_assert_cmpint (json_object_get_int_member (object, "anonymous_sales"), ==, anonymous);
+
+  g_clear_object (&store);
+  remove_folder (data_dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -763,6 +831,7 @@ main (int   argc,
   g_test_add_func ("/demo/events/aspects", test_aspects);
   g_test_add_func ("/demo/events/series", test_series);
   g_test_add_func ("/demo/events/seasons", test_seasons);
+  g_test_add_func ("/demo/imports", test_imports);
 
   status = g_test_run ();
   demo_free (shared_demo);

@@ -35,6 +35,8 @@ struct _BhPackageView
   /* template children */
   AdwWindowTitle    *window_title;
   AdwToastOverlay   *toast_overlay;
+  GtkButton         *regenerate_button;
+  GtkButton         *download_button;
   GtkLabel          *title_label;
   GtkLabel          *status_label;
   GtkProgressBar    *progress_bar;
@@ -605,6 +607,8 @@ bh_package_view_class_init (BhPackageViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BhPackageView, name)
   CHILD (window_title);
   CHILD (toast_overlay);
+  CHILD (regenerate_button);
+  CHILD (download_button);
   CHILD (title_label);
   CHILD (status_label);
   CHILD (progress_bar);

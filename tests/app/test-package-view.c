@@ -99,11 +99,32 @@ has_label (GtkWidget  *widget,
 }
 
 static GtkWidget *
+find_action_button (GtkWidget  *widget,
+                    const char *action_name)
+{
+  if (GTK_IS_BUTTON (widget)
+      && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action_name) == 0)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_action_button (child, action_name);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static GtkWidget *
 show (GtkWidget *view)
 {
   GtkWidget *window = gtk_window_new ();
 
-  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 1400);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 1900);
   gtk_window_set_child (GTK_WINDOW (window), view);
   gtk_window_present (GTK_WINDOW (window));
   bh_test_iterate ();
@@ -179,6 +200,7 @@ test_package_view_expired (void)
   GtkWidget *done_window = show (GTK_WIDGET (done_view));
   GtkWidget *expired_window = show (GTK_WIDGET (expired_view));
   GtkWidget *regenerate = _bh_package_view_get_child (expired_view, "regenerate_button");
+  GtkWidget *expired_box = _bh_package_view_get_child (expired_view, "expired_box");
 
   /* Only the expired package says its list was deleted, and it offers
    * no download but a regeneration. */
@@ -191,6 +213,12 @@ test_package_view_expired (void)
   g_assert_false (gtk_widget_get_sensitive (_bh_package_view_get_child (expired_view,
                                                                         "download_button")));
   g_assert_true (gtk_widget_get_sensitive (regenerate));
+  g_assert_false (gtk_widget_is_visible (_bh_package_view_get_child (expired_view,
+                                                                     "download_button")));
+  regenerate = find_action_button (expired_box, "package.regenerate");
+  g_assert_nonnull (regenerate);
+  g_assert_true (gtk_widget_is_visible (regenerate));
+  g_assert_true (gtk_widget_is_sensitive (regenerate));
 
   bh_test_screenshot (expired_window, "package-view-expired");
   gtk_window_destroy (GTK_WINDOW (done_window));

@@ -52,6 +52,8 @@ struct _BhPackageAssistant
   AdwStatusPage     *events_status;
   GtkListView       *events_view;
   GtkLabel          *chosen_label;
+  AdwActionRow      *inclusive_row;
+  AdwActionRow      *selective_row;
   GtkCheckButton    *inclusive_check;
   GtkCheckButton    *selective_check;
   GtkSpinButton     *quorum_spin;
@@ -1013,6 +1015,8 @@ bh_package_assistant_class_init (BhPackageAssistantClass *klass)
   CHILD (events_status);
   CHILD (events_view);
   CHILD (chosen_label);
+  CHILD (inclusive_row);
+  CHILD (selective_row);
   CHILD (inclusive_check);
   CHILD (selective_check);
   CHILD (quorum_spin);

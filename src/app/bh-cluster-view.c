@@ -32,6 +32,7 @@ struct _BhClusterView
   BhPackage          *package;
   BhCluster          *cluster;
   GCancellable       *cancellable;
+  GtkDragSource      *drag_source;
   GBytes             *drag_csv;
   GFile              *drag_file;
   guint               loading_members : 1;
@@ -492,6 +493,7 @@ bh_cluster_view_new (BhBackend *backend,
   g_signal_connect_object (source, "drag-end", G_CALLBACK (on_drag_end_cb), self,
                            G_CONNECT_SWAPPED);
   gtk_widget_add_controller (card, GTK_EVENT_CONTROLLER (source));
+  self->drag_source = source;
 
   self->loading_members = TRUE;
   gtk_stack_set_visible_child_name (self->members_stack, "loading");
@@ -519,13 +521,16 @@ bh_cluster_view_get_cluster (BhClusterView *self)
   return self->cluster;
 }
 
-/* TRUE while members load, the drag list is made or a download runs. */
+/* TRUE while members load or are searched or sorted, the drag list is
+ * made or a download runs. */
 gboolean
 _bh_cluster_view_is_busy (BhClusterView *self)
 {
   g_return_val_if_fail (BH_IS_CLUSTER_VIEW (self), FALSE);
 
-  return self->loading_members || self->preparing_drag || self->exporting;
+  return self->loading_members || self->preparing_drag || self->exporting
+         || gtk_filter_list_model_get_pending (self->filter_model) > 0
+         || gtk_sort_list_model_get_pending (self->sort_model) > 0;
 }
 
 /* The rows as shown: searched and sorted. */
@@ -622,6 +627,14 @@ _bh_cluster_view_prepare_drag (BhClusterView *self)
   g_boxed_free (GDK_TYPE_FILE_LIST, files);
 
   return gdk_content_provider_new_union (providers, G_N_ELEMENTS (providers));
+}
+
+GtkDragSource *
+_bh_cluster_view_get_drag_source (BhClusterView *self)
+{
+  g_return_val_if_fail (BH_IS_CLUSTER_VIEW (self), NULL);
+
+  return self->drag_source;
 }
 
 /* The file a running drag offers, %NULL when none runs. */

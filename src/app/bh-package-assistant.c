@@ -796,6 +796,38 @@ next_action (GtkWidget  *widget,
     go_to_step (self, step + 1);
 }
 
+/* The preferences keep the last mode and number of clusters, when the
+ * schema is installed (it is not in the widget tests). */
+static GSettings *
+dup_settings (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  if (source == NULL)
+    return NULL;
+
+  schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
+  if (schema == NULL
+      || !g_settings_schema_has_key (schema, "last-mode")
+      || !g_settings_schema_has_key (schema, "last-clusters"))
+    return NULL;
+
+  return g_settings_new (APP_ID);
+}
+
+static void
+remember_choices (const BhDefinition *definition)
+{
+  g_autoptr(GSettings) settings = dup_settings ();
+
+  if (settings == NULL)
+    return;
+
+  g_settings_set_string (settings, "last-mode", bh_mode_to_string (definition->mode));
+  g_settings_set_uint (settings, "last-clusters", definition->clusters);
+}
+
 static void
 build_cb (GObject      *object,
           GAsyncResult *result,
@@ -837,6 +869,7 @@ build_action (GtkWidget  *widget,
     }
 
   g_debug ("Starting a build with %u events", g_strv_length (definition->events));
+  remember_choices (definition);
   bh_backend_build_async (self->backend, definition, NULL, build_cb, NULL);
 
   gtk_window_destroy (GTK_WINDOW (self));
@@ -1068,6 +1101,15 @@ static void
 apply_defaults (BhPackageAssistant *self)
 {
   g_autoptr(BhDefinition) defaults = bh_definition_new ();
+  g_autoptr(GSettings) settings = dup_settings ();
+
+  if (settings != NULL)
+    {
+      g_autofree char *mode = g_settings_get_string (settings, "last-mode");
+
+      bh_mode_from_string (mode, &defaults->mode);
+      defaults->clusters = g_settings_get_uint (settings, "last-clusters");
+    }
 
   gtk_spin_button_set_value (self->quorum_spin, defaults->quorum * 100.0);
   gtk_spin_button_set_value (self->threshold_spin, defaults->threshold);

@@ -14,6 +14,7 @@
 
 #include "bh-describe.h"
 #include "bh-event-item.h"
+#include "bh-format.h"
 #include "bh-package-assistant-private.h"
 
 /* The estimate follows every change, but not every keystroke: it waits
@@ -443,10 +444,12 @@ estimate_cb (GObject      *object,
     }
   else
     {
-      text = g_strdup_printf (ngettext ("Estimated audience: about %u customer",
-                                        "Estimated audience: about %u customers",
+      g_autofree char *count = bh_format_count (customers);
+
+      text = g_strdup_printf (ngettext ("Estimated audience: about %s customer",
+                                        "Estimated audience: about %s customers",
                                         customers),
-                              customers);
+                              count);
     }
 
   set_estimating (self, FALSE);

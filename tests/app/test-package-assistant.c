@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "bh-event-item.h"
+#include "bh-format.h"
 #include "bh-package-assistant-private.h"
 #include "bh-test-fixture.h"
 
@@ -90,7 +91,8 @@ assert_estimate_shown (BhPackageAssistant *self,
                        guint               customers)
 {
   const char *text = gtk_label_get_text (GTK_LABEL (child (self, "estimate_label")));
-  g_autofree char *expected = g_strdup_printf ("about %u customer", customers);
+  g_autofree char *count = bh_format_count (customers);
+  g_autofree char *expected = g_strdup_printf ("about %s customer", count);
 
   g_assert_nonnull (strstr (text, expected));
 }
@@ -311,6 +313,64 @@ test_assistant_settings (void)
   gtk_window_destroy (GTK_WINDOW (self));
 }
 
+typedef struct
+{
+  GListModel *packages;
+  const char *title;
+} Wanted;
+
+static gboolean
+package_finished (gpointer data)
+{
+  Wanted *wanted = data;
+
+  for (guint i = 0; i < g_list_model_get_n_items (wanted->packages); i++)
+    {
+      g_autoptr(BhPackage) package = g_list_model_get_item (wanted->packages, i);
+
+      if (g_strcmp0 (bh_package_get_title (package), wanted->title) == 0
+          && bh_package_get_status (package) != BH_PACKAGE_STATUS_IN_PROGRESS)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* "Build Package" hands the definition to the backend and closes; the
+ * package then appears in the backend's list and finishes there. */
+static void
+test_assistant_builds (void)
+{
+  g_autoptr(BhBackend) backend = bh_test_new_backend ();
+  BhPackageAssistant *self = open_assistant (backend);
+  Wanted wanted = { bh_backend_get_packages (backend), "Built by the assistant" };
+  g_autoptr(BhDefinition) chosen = NULL;
+
+  choose_events (self, 2);
+  chosen = _bh_package_assistant_dup_definition (self);
+  for (guint i = 0; i < 3; i++)
+    gtk_widget_activate_action (GTK_WIDGET (self), "assistant.next", NULL);
+  g_assert_cmpint (_bh_package_assistant_get_step (self), ==, BH_ASSISTANT_STEP_SUMMARY);
+  gtk_editable_set_text (GTK_EDITABLE (child (self, "title_row")), wanted.title);
+
+  g_object_add_weak_pointer (G_OBJECT (self), (gpointer *) &self);
+  gtk_widget_activate_action (GTK_WIDGET (self), "assistant.build", NULL);
+  bh_test_iterate ();
+  g_assert_null (self);
+
+  bh_test_wait_until (package_finished, &wanted);
+  for (guint i = 0; i < g_list_model_get_n_items (wanted.packages); i++)
+    {
+      g_autoptr(BhPackage) package = g_list_model_get_item (wanted.packages, i);
+
+      if (g_strcmp0 (bh_package_get_title (package), wanted.title) != 0)
+        continue;
+
+      g_assert_cmpint (bh_package_get_status (package), ==, BH_PACKAGE_STATUS_DONE);
+      g_assert_cmpstrv (bh_package_get_definition (package)->events, chosen->events);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -323,6 +383,7 @@ main (int   argc,
   g_test_add_func ("/app/assistant/estimate-follows", test_assistant_estimate_follows);
   g_test_add_func ("/app/assistant/estimate-latest-wins", test_assistant_estimate_latest_wins);
   g_test_add_func ("/app/assistant/settings", test_assistant_settings);
+  g_test_add_func ("/app/assistant/builds", test_assistant_builds);
 
   return g_test_run ();
 }

@@ -233,9 +233,18 @@ update_exclusions (BhPackageView *self)
   for (guint i = 0; exclusions != NULL && i < exclusions->len; i++)
     {
       const BhExclusion *exclusion = &g_array_index (exclusions, BhExclusion, i);
-      g_autofree char *count = g_strdup_printf ("%u", exclusion->count);
-      GtkWidget *row = adw_action_row_new ();
-      GtkWidget *label = gtk_label_new (count);
+      g_autofree char *count = NULL;
+      GtkWidget *row;
+      GtkWidget *label;
+
+      /* Reasons that removed nobody are noise, except the opt-out: that
+       * nobody was left out for it is worth seeing. */
+      if (exclusion->count == 0 && g_strcmp0 (exclusion->reason, "opted-out") != 0)
+        continue;
+
+      count = bh_format_count (exclusion->count);
+      row = adw_action_row_new ();
+      label = gtk_label_new (count);
 
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
                                      bh_exclusion_reason_label (exclusion->reason));

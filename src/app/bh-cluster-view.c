@@ -315,30 +315,14 @@ save_cb (GObject      *object,
          GAsyncResult *result,
          gpointer      user_data)
 {
-  g_autoptr(GTask) task = user_data;
-  BhClusterView *self = g_task_get_source_object (task);
-  GFile *file = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *message = NULL;
-  guint rows = 0;
+  g_autoptr(BhClusterView) self = user_data;
+  g_autofree char *message = bh_export_save_finish (result, NULL);
 
   self->exporting = FALSE;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "cluster.download", TRUE);
 
-  if (!bh_backend_export_finish (BH_BACKEND (object), result, &rows, &error))
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-
-      message = g_strdup_printf (_("The list could not be saved: %s"), error->message);
-    }
-  else
-    {
-      g_debug ("Saved a list of %u members", rows);
-      message = bh_export_describe (file, rows);
-    }
-
-  toast (self, message);
+  if (message != NULL)
+    toast (self, message);
 }
 
 static void
@@ -564,21 +548,16 @@ void
 _bh_cluster_view_save_to (BhClusterView *self,
                           GFile         *file)
 {
-  GTask *task;
-
   g_return_if_fail (BH_IS_CLUSTER_VIEW (self));
   g_return_if_fail (G_IS_FILE (file));
 
   self->exporting = TRUE;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "cluster.download", FALSE);
 
-  task = g_task_new (self, NULL, NULL, NULL);
-  g_task_set_task_data (task, g_object_ref (file), g_object_unref);
-  bh_backend_export_async (self->backend,
-                           bh_package_get_id (self->package),
-                           bh_cluster_get_index (self->cluster),
-                           bh_export_get_delimiter (),
-                           file, self->cancellable, save_cb, task);
+  bh_export_save_async (self->backend,
+                        bh_package_get_id (self->package),
+                        bh_cluster_get_index (self->cluster),
+                        file, self->cancellable, save_cb, g_object_ref (self));
 }
 
 /* Writes the list to a new private file and offers it as a file and as

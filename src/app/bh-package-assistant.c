@@ -16,6 +16,7 @@
 #include "bh-event-item.h"
 #include "bh-format.h"
 #include "bh-package-assistant-private.h"
+#include "bh-settings.h"
 
 /* The estimate follows every change, but not every keystroke: it waits
  * for this long a pause before it asks the backend. */
@@ -799,30 +800,11 @@ next_action (GtkWidget  *widget,
     go_to_step (self, step + 1);
 }
 
-/* The preferences keep the last mode and number of clusters, when the
- * schema is installed (it is not in the widget tests). */
-static GSettings *
-dup_settings (void)
-{
-  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
-  g_autoptr(GSettingsSchema) schema = NULL;
-
-  if (source == NULL)
-    return NULL;
-
-  schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
-  if (schema == NULL
-      || !g_settings_schema_has_key (schema, "last-mode")
-      || !g_settings_schema_has_key (schema, "last-clusters"))
-    return NULL;
-
-  return g_settings_new (APP_ID);
-}
-
+/* The preferences keep the last mode and number of clusters. */
 static void
 remember_choices (const BhDefinition *definition)
 {
-  g_autoptr(GSettings) settings = dup_settings ();
+  g_autoptr(GSettings) settings = bh_settings_dup_optional ();
 
   if (settings == NULL)
     return;
@@ -1104,7 +1086,7 @@ static void
 apply_defaults (BhPackageAssistant *self)
 {
   g_autoptr(BhDefinition) defaults = bh_definition_new ();
-  g_autoptr(GSettings) settings = dup_settings ();
+  g_autoptr(GSettings) settings = bh_settings_dup_optional ();
 
   if (settings != NULL)
     {

@@ -496,28 +496,13 @@ download_cb (GObject      *object,
              GAsyncResult *result,
              gpointer      user_data)
 {
-  g_autoptr(GTask) task = user_data;
-  BhPackageView *self = g_task_get_source_object (task);
-  GFile *file = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *message = NULL;
-  guint rows = 0;
+  g_autoptr(BhPackageView) self = user_data;
+  g_autofree char *message = bh_export_save_finish (result, NULL);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "package.download", TRUE);
 
-  if (!bh_backend_export_finish (BH_BACKEND (object), result, &rows, &error))
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-
-      message = g_strdup_printf (_("The list could not be saved: %s"), error->message);
-    }
-  else
-    {
-      message = bh_export_describe (file, rows);
-    }
-
-  toast (self, message);
+  if (message != NULL)
+    toast (self, message);
 }
 
 static void
@@ -525,15 +510,10 @@ save_to_file_cb (GFile    *file,
                  gpointer  user_data)
 {
   BhPackageView *self = user_data;
-  GTask *task;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "package.download", FALSE);
-
-  task = g_task_new (self, NULL, NULL, NULL);
-  g_task_set_task_data (task, g_object_ref (file), g_object_unref);
-  bh_backend_export_async (self->backend, self->package_id, -1,
-                           bh_export_get_delimiter (), file,
-                           self->cancellable, download_cb, task);
+  bh_export_save_async (self->backend, self->package_id, -1, file, self->cancellable,
+                        download_cb, g_object_ref (self));
 }
 
 static void

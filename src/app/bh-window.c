@@ -11,10 +11,13 @@
 #include <glib/gi18n.h>
 
 #include "bh-application.h"
+#include "bh-cluster-view.h"
 #include "bh-format.h"
 #include "bh-import-dialog.h"
+#include "bh-merge-dialog.h"
+#include "bh-package-assistant.h"
 #include "bh-package-list.h"
-#include "bh-views-placeholder.h"
+#include "bh-package-view.h"
 #include "bh-window-private.h"
 
 struct _BhWindow

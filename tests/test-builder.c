@@ -171,8 +171,11 @@ model_new (Venue      *venue,
   stmt = venue_prepare (venue, "SELECT event_id, aspect_id FROM event_aspect");
   while (sqlite3_step (stmt) == SQLITE_ROW)
     {
-      m->v[(sqlite3_column_int (stmt, 0) - 1) * m->n_aspects + sqlite3_column_int (stmt, 1) - 1] = 1;
-      df[sqlite3_column_int (stmt, 1) - 1]++;
+      guint e = sqlite3_column_int (stmt, 0) - 1;
+      guint a = sqlite3_column_int (stmt, 1) - 1;
+
+      m->v[e * m->n_aspects + a] = 1;
+      df[a]++;
     }
   g_clear_pointer (&stmt, sqlite3_finalize);
 
@@ -370,7 +373,8 @@ model_expect (Model              *m,
       {
         if (e == chosen[j] || m->event_day[e] < window_from || m->event_day[e] > window_to)
           continue;
-        if (m->series[e] && m->series[chosen[j]] && g_str_equal (m->series[e], m->series[chosen[j]]))
+        if (m->series[e] && m->series[chosen[j]] &&
+            g_str_equal (m->series[e], m->series[chosen[j]]))
           same[e] = TRUE;
         if (model_similarity (m, e, chosen[j]) >= SIMILAR_THRESHOLD)
           similar[e] = TRUE;

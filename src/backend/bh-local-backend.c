@@ -12,7 +12,8 @@
 
 #include "bh-error.h"
 #include "bh-local-backend.h"
-#include "bh-progress-relay-private.h"
+#include "bh-package-private.h"
+#include "bh-progress-relay.h"
 
 /*
  * Every operation is a GTask run in a worker thread. The worker reads only
@@ -213,39 +214,19 @@ remove_package (BhLocalBackend *self,
 }
 
 /*
- * The package a build shows while it runs. The engine assigns the id
- * and the real figures when the build ends; until then the row shows the
- * definition's title, "in progress" and the progress.
+ * The package a build shows while it runs. The engine stores its own
+ * package when the build starts, but hands it over only at the end; until
+ * then this row stands for it, with the definition's title and the
+ * progress.
  */
 static BhPackage *
 package_new_in_progress (const BhDefinition *definition,
                          gint64              id)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autoptr(JsonNode) node = NULL;
-  g_autofree char *created = g_date_time_format_iso8601 (now);
-  g_autoptr(GError) error = NULL;
-  BhPackage *package;
+  BhPackage *package = _bh_package_new (id, definition, now);
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "id");
-  json_builder_add_int_value (builder, id);
-  json_builder_set_member_name (builder, "title");
-  json_builder_add_string_value (builder, definition->title);
-  json_builder_set_member_name (builder, "status");
-  json_builder_add_string_value (builder,
-                                 bh_package_status_to_string (BH_PACKAGE_STATUS_IN_PROGRESS));
-  json_builder_set_member_name (builder, "created");
-  json_builder_add_string_value (builder, created);
-  json_builder_set_member_name (builder, "definition");
-  json_builder_add_value (builder, bh_definition_to_json (definition));
-  json_builder_end_object (builder);
-  node = json_builder_get_root (builder);
-
-  package = bh_package_new_from_json (node, &error);
-  if (package == NULL)
-    g_critical ("Cannot describe a running build: %s", error->message);
+  _bh_package_set_status (package, BH_PACKAGE_STATUS_IN_PROGRESS, NULL);
 
   return package;
 }
@@ -269,9 +250,7 @@ pending_progress_cb (double      fraction,
                      const char *message,
                      gpointer    user_data)
 {
-  BhPackage *package = user_data;
-
-  g_object_set (package, "progress", CLAMP (fraction, 0.0, 1.0), NULL);
+  _bh_package_set_progress (BH_PACKAGE (user_data), fraction);
 }
 
 /* Load and reload of the whole list */
@@ -324,6 +303,12 @@ list_packages_cb (GObject      *object,
   for (guint i = 0; i < stored->len; i++)
     {
       BhPackage *package = g_ptr_array_index (stored, i);
+
+      /* The engine stores a build when it starts; while one of ours
+       * runs, its row stands for it. */
+      if (bh_package_get_status (package) == BH_PACKAGE_STATUS_IN_PROGRESS &&
+          self->running->len > 0)
+        continue;
 
       if (!is_running (self, bh_package_get_id (package)))
         g_ptr_array_add (packages, package);
@@ -1386,6 +1371,11 @@ bh_local_backend_init (BhLocalBackend *self)
 BhBackend *
 bh_local_backend_new (const char *data_dir)
 {
+  g_autofree char *default_dir = NULL;
+
+  if (data_dir == NULL)
+    data_dir = default_dir = bh_store_default_data_dir ();
+
   return g_object_new (BH_TYPE_LOCAL_BACKEND,
                        "data-dir", data_dir,
                        NULL);

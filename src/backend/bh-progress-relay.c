@@ -10,7 +10,7 @@
 
 #include <gio/gio.h>
 
-#include "bh-progress-relay-private.h"
+#include "bh-progress-relay.h"
 
 struct _BhProgressRelay
 {

@@ -1,4 +1,4 @@
-/* bh-progress-relay-private.h
+/* bh-progress-relay.h
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  * Copyright 2026 The Backhaul authors

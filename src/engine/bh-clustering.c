@@ -1,0 +1,963 @@
+/* bh-clustering.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ * Copyright 2026 The Backhaul authors
+ */
+
+#define G_LOG_DOMAIN "bh-clustering"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "bh-builder-private.h"
+
+/*
+ * Taste clusters: spherical k-means over the members' interest vectors.
+ *
+ * A member's vector has one entry per aspect of the chosen events: the
+ * aspect's weight in the member's profile times its weight in the chosen
+ * events (summed over them), that is, how much the aspect adds to the
+ * member's interest; scaled to length 1. Members whose vector is zero
+ * (included without any interest) join the largest cluster afterwards.
+ *
+ * The number of clusters, when automatic, is the one from 2 to 8 with
+ * the best mean silhouette (cosine distance) on a sample of at most
+ * SAMPLE_SIZE members; k-means++ seeding uses a fixed seed, and the
+ * sample is every n-th member, so the same members give the same
+ * clusters. Clusters are numbered by size, largest first.
+ *
+ * For unit vectors the mean cosine distance from x to a cluster C is
+ * 1 - x · (sum of C) / |C|, so the silhouette costs n × k × d, not n².
+ */
+
+#define SAMPLE_SIZE    4000
+#define MAX_ITERATIONS 30
+#define MAX_CLUSTERS   8
+#define KMEANS_SEED    20261203
+
+#define MAX_TOPICS     5
+#define MIN_TOPICS     3
+#define MAX_LEAD_DAYS  730
+
+typedef struct
+{
+  guint   n;
+  guint   d;
+  float  *x;      /* n × d */
+  guint8 *valid;  /* the row is not zero */
+} Points;
+
+static int
+compare_guint32 (gconstpointer a,
+                 gconstpointer b)
+{
+  guint32 x = *(const guint32 *)a;
+  guint32 y = *(const guint32 *)b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* The aspects of the chosen events, ascending, each once, with the sum
+ * of their weights over the chosen events. */
+static GArray *
+union_aspects (BhSnapshot     *snapshot,
+               const guint32  *chosen,
+               guint           n_chosen,
+               double        **weight_out)
+{
+  GArray *aspects = g_array_new (FALSE, FALSE, sizeof (guint32));
+  double *weight;
+  guint n = 0;
+
+  for (guint j = 0; j < n_chosen; j++)
+    for (guint32 k = snapshot->event_aspect_start[chosen[j]];
+         k < snapshot->event_aspect_start[chosen[j] + 1];
+         k++)
+      g_array_append_val (aspects, snapshot->event_aspect[k]);
+
+  g_array_sort (aspects, compare_guint32);
+  for (guint i = 0; i < aspects->len; i++)
+    if (n == 0 || g_array_index (aspects, guint32, n - 1) != g_array_index (aspects, guint32, i))
+      g_array_index (aspects, guint32, n++) = g_array_index (aspects, guint32, i);
+  g_array_set_size (aspects, n);
+
+  weight = g_new0 (double, n + 1);
+  for (guint j = 0; j < n_chosen; j++)
+    for (guint32 k = snapshot->event_aspect_start[chosen[j]];
+         k < snapshot->event_aspect_start[chosen[j] + 1];
+         k++)
+      {
+        guint32 a = snapshot->event_aspect[k];
+        guint32 *slot = bsearch (&a, aspects->data, n, sizeof (guint32), compare_guint32);
+
+        weight[slot - (guint32 *)(gpointer)aspects->data] += snapshot->event_aspect_weight[k];
+      }
+
+  *weight_out = weight;
+
+  return aspects;
+}
+
+/* Walks a profile row and the sorted aspect list together. */
+static void
+profile_restricted (BhProfiles    *profiles,
+                    guint32        customer,
+                    const guint32 *aspects,
+                    guint          d,
+                    double        *out)
+{
+  guint64 k = profiles->row_start[customer];
+  guint64 end = profiles->row_start[customer + 1];
+  guint i = 0;
+
+  memset (out, 0, sizeof (double) * d);
+  while (k < end && i < d)
+    {
+      if (profiles->row_aspect[k] == aspects[i])
+        out[i++] = profiles->row_weight[k++];
+      else if (profiles->row_aspect[k] < aspects[i])
+        k++;
+      else
+        i++;
+    }
+}
+
+static void
+make_points (Points        *points,
+             BhProfiles    *profiles,
+             const guint32 *aspects,
+             const double  *weight,
+             guint          d,
+             const guint32 *customers,
+             guint          n)
+{
+  g_autofree double *row = g_new (double, d + 1);
+
+  points->n = n;
+  points->d = d;
+  points->x = g_new0 (float, (gsize)n * d + 1);
+  points->valid = g_new0 (guint8, n + 1);
+
+  for (guint m = 0; m < n; m++)
+    {
+      float *x = points->x + (gsize)m * d;
+      double norm = 0;
+
+      profile_restricted (profiles, customers[m], aspects, d, row);
+      for (guint i = 0; i < d; i++)
+        {
+          row[i] *= weight[i];
+          norm += row[i] * row[i];
+        }
+
+      if (norm <= 0)
+        continue;
+
+      norm = sqrt (norm);
+      for (guint i = 0; i < d; i++)
+        x[i] = (float)(row[i] / norm);
+      points->valid[m] = TRUE;
+    }
+}
+
+static double
+dot (const float *a,
+     const float *b,
+     guint        d)
+{
+  double sum = 0;
+
+  for (guint i = 0; i < d; i++)
+    sum += (double)a[i] * b[i];
+
+  return sum;
+}
+
+typedef struct
+{
+  const Points  *points;
+  const guint32 *rows;
+  guint          n_rows;
+  const float   *centroids;
+  guint          k;
+  guint         *assignment;   /* by position in rows */
+  guint          changed[4];
+} AssignData;
+
+static void
+assign_part (guint    part,
+             guint    n_parts,
+             gpointer data)
+{
+  AssignData *assign = data;
+  guint from = (guint)((guint64)assign->n_rows * part / n_parts);
+  guint to = (guint)((guint64)assign->n_rows * (part + 1) / n_parts);
+  guint d = assign->points->d;
+
+  assign->changed[part] = 0;
+  for (guint r = from; r < to; r++)
+    {
+      const float *x = assign->points->x + (gsize)assign->rows[r] * d;
+      double best = -2;
+      guint best_k = 0;
+
+      for (guint c = 0; c < assign->k; c++)
+        {
+          double s = dot (x, assign->centroids + (gsize)c * d, d);
+
+          if (s > best)
+            {
+              best = s;
+              best_k = c;
+            }
+        }
+
+      if (assign->assignment[r] != best_k)
+        {
+          assign->assignment[r] = best_k;
+          assign->changed[part]++;
+        }
+    }
+}
+
+static guint
+assign_all (AssignData *assign)
+{
+  guint n_parts = assign->n_rows >= 20000 ? _bh_parallel_parts () : 1;
+  guint changed = 0;
+
+  g_assert (n_parts <= G_N_ELEMENTS (assign->changed));
+
+  _bh_parallel_run (n_parts, assign_part, assign);
+  for (guint p = 0; p < n_parts; p++)
+    changed += assign->changed[p];
+
+  return changed;
+}
+
+/* k-means++: each next centre drawn with probability proportional to
+ * the squared cosine distance to the nearest centre so far. Returns how
+ * many centres it found, fewer than @k if the points run out. */
+static guint
+seed_centroids (const Points  *points,
+                const guint32 *rows,
+                guint          n_rows,
+                guint          k,
+                float         *centroids)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (KMEANS_SEED);
+  g_autofree double *nearest = g_new (double, n_rows + 1);
+  guint d = points->d;
+  guint found = 1;
+  guint first;
+
+  first = g_rand_int_range (rand, 0, (gint32)n_rows);
+  memcpy (centroids, points->x + (gsize)rows[first] * d, sizeof (float) * d);
+
+  for (guint r = 0; r < n_rows; r++)
+    nearest[r] = MAX (0.0, 1.0 - dot (points->x + (gsize)rows[r] * d, centroids, d));
+
+  while (found < k)
+    {
+      double total = 0, pick, running = 0;
+      guint chosen = n_rows - 1;
+
+      for (guint r = 0; r < n_rows; r++)
+        total += nearest[r] * nearest[r];
+
+      if (total <= 1e-12)
+        break;
+
+      pick = g_rand_double (rand) * total;
+      for (guint r = 0; r < n_rows; r++)
+        {
+          running += nearest[r] * nearest[r];
+          if (running >= pick && nearest[r] > 0)
+            {
+              chosen = r;
+              break;
+            }
+        }
+
+      memcpy (centroids + (gsize)found * d, points->x + (gsize)rows[chosen] * d,
+              sizeof (float) * d);
+      for (guint r = 0; r < n_rows; r++)
+        {
+          double distance = MAX (0.0, 1.0 - dot (points->x + (gsize)rows[r] * d,
+                                                 centroids + (gsize)found * d, d));
+
+          nearest[r] = MIN (nearest[r], distance);
+        }
+      found++;
+    }
+
+  return found;
+}
+
+/* Lloyd iterations; @assignment must hold a valid start (any). */
+static void
+run_kmeans (const Points  *points,
+            const guint32 *rows,
+            guint          n_rows,
+            guint          k,
+            float         *centroids,
+            guint         *assignment,
+            GCancellable  *cancellable)
+{
+  g_autofree double *sums = g_new (double, (gsize)k * points->d + 1);
+  g_autofree guint *counts = g_new (guint, k + 1);
+  AssignData assign = {
+    .points = points,
+    .rows = rows,
+    .n_rows = n_rows,
+    .centroids = centroids,
+    .k = k,
+    .assignment = assignment,
+  };
+  guint d = points->d;
+
+  for (guint r = 0; r < n_rows; r++)
+    assignment[r] = G_MAXUINT;
+
+  for (guint iteration = 0; iteration < MAX_ITERATIONS; iteration++)
+    {
+      if (assign_all (&assign) == 0 || g_cancellable_is_cancelled (cancellable))
+        break;
+
+      memset (sums, 0, sizeof (double) * k * d);
+      memset (counts, 0, sizeof (guint) * k);
+      for (guint r = 0; r < n_rows; r++)
+        {
+          const float *x = points->x + (gsize)rows[r] * d;
+          double *sum = sums + (gsize)assignment[r] * d;
+
+          counts[assignment[r]]++;
+          for (guint i = 0; i < d; i++)
+            sum[i] += x[i];
+        }
+
+      for (guint c = 0; c < k; c++)
+        {
+          double norm = 0;
+
+          for (guint i = 0; i < d; i++)
+            norm += sums[(gsize)c * d + i] * sums[(gsize)c * d + i];
+          norm = sqrt (norm);
+
+          /* An empty cluster keeps its centre; k-means++ makes that rare. */
+          if (counts[c] == 0 || norm <= 0)
+            continue;
+
+          for (guint i = 0; i < d; i++)
+            centroids[(gsize)c * d + i] = (float)(sums[(gsize)c * d + i] / norm);
+        }
+    }
+}
+
+static double
+silhouette (const Points  *points,
+            const guint32 *rows,
+            guint          n_rows,
+            guint          k,
+            const guint   *assignment)
+{
+  g_autofree double *sums = g_new0 (double, (gsize)k * points->d + 1);
+  g_autofree guint *counts = g_new0 (guint, k + 1);
+  guint d = points->d;
+  double total = 0;
+
+  for (guint r = 0; r < n_rows; r++)
+    {
+      const float *x = points->x + (gsize)rows[r] * d;
+
+      counts[assignment[r]]++;
+      for (guint i = 0; i < d; i++)
+        sums[(gsize)assignment[r] * d + i] += x[i];
+    }
+
+  for (guint r = 0; r < n_rows; r++)
+    {
+      const float *x = points->x + (gsize)rows[r] * d;
+      guint own = assignment[r];
+      double a, b = G_MAXDOUBLE;
+
+      if (counts[own] <= 1)
+        continue;
+
+      a = 0;
+      for (guint i = 0; i < d; i++)
+        a += x[i] * sums[(gsize)own * d + i];
+      a = (counts[own] - a) / (counts[own] - 1);
+
+      for (guint c = 0; c < k; c++)
+        {
+          double s = 0;
+
+          if (c == own || counts[c] == 0)
+            continue;
+
+          for (guint i = 0; i < d; i++)
+            s += x[i] * sums[(gsize)c * d + i];
+          b = MIN (b, 1 - s / counts[c]);
+        }
+
+      if (b == G_MAXDOUBLE || MAX (a, b) <= 0)
+        continue;
+
+      total += (b - a) / MAX (a, b);
+    }
+
+  return n_rows > 0 ? total / n_rows : 0;
+}
+
+typedef struct
+{
+  guint index;
+  guint count;
+  guint first;
+} ClusterOrder;
+
+static int
+compare_order (gconstpointer a,
+               gconstpointer b)
+{
+  const ClusterOrder *oa = a;
+  const ClusterOrder *ob = b;
+
+  if (oa->count != ob->count)
+    return oa->count > ob->count ? -1 : 1;
+
+  return oa->first < ob->first ? -1 : oa->first > ob->first;
+}
+
+/**
+ * _bh_cluster_members:
+ * @requested: 0 for automatic, else the number of clusters wanted
+ * @assignment: (out): for each member, its cluster
+ *
+ * Returns: the number of clusters, 0 only without members
+ */
+guint
+_bh_cluster_members (BhSnapshot    *snapshot,
+                     BhProfiles    *profiles,
+                     const guint32 *chosen,
+                     guint          n_chosen,
+                     const guint32 *customers,
+                     guint          n_customers,
+                     guint          requested,
+                     guint         *assignment,
+                     GCancellable  *cancellable)
+{
+  g_autoptr(GArray) aspects = NULL;
+  g_autofree double *weight = NULL;
+  g_autofree guint32 *rows = NULL;
+  g_autofree guint32 *sample = NULL;
+  g_autofree guint *sample_assignment = NULL;
+  g_autofree float *centroids = NULL;
+  g_autofree float *best_centroids = NULL;
+  g_autofree guint *renumber = NULL;
+  g_autofree ClusterOrder *order = NULL;
+  Points points = { 0 };
+  guint n_rows = 0, n_sample, d, k = 0;
+  double best_score = -2;
+
+  if (n_customers == 0)
+    return 0;
+
+  aspects = union_aspects (snapshot, chosen, n_chosen, &weight);
+  d = aspects->len;
+  make_points (&points, profiles, (const guint32 *)(gpointer)aspects->data, weight, d,
+               customers, n_customers);
+
+  rows = g_new (guint32, n_customers + 1);
+  for (guint m = 0; m < n_customers; m++)
+    if (points.valid[m])
+      rows[n_rows++] = m;
+
+  if (n_rows == 0 || d == 0)
+    {
+      memset (assignment, 0, sizeof (guint) * n_customers);
+      g_free (points.x);
+      g_free (points.valid);
+      return 1;
+    }
+
+  /* every n-th member, so that the sample does not depend on chance */
+  n_sample = MIN (n_rows, SAMPLE_SIZE);
+  sample = g_new (guint32, n_sample + 1);
+  for (guint i = 0; i < n_sample; i++)
+    sample[i] = rows[(guint)((guint64)i * n_rows / n_sample)];
+  sample_assignment = g_new (guint, n_sample + 1);
+
+  centroids = g_new (float, (gsize)MAX_CLUSTERS * d + 1);
+  best_centroids = g_new (float, (gsize)MAX_CLUSTERS * d + 1);
+
+  if (requested >= 2)
+    {
+      k = seed_centroids (&points, sample, n_sample, MIN (requested, MAX_CLUSTERS),
+                          best_centroids);
+      run_kmeans (&points, sample, n_sample, k, best_centroids, sample_assignment,
+                  cancellable);
+    }
+  else
+    {
+      for (guint want = 2; want <= MAX_CLUSTERS; want++)
+        {
+          guint got = seed_centroids (&points, sample, n_sample, want, centroids);
+          double score;
+
+          if (got < want || g_cancellable_is_cancelled (cancellable))
+            break;
+
+          run_kmeans (&points, sample, n_sample, got, centroids, sample_assignment,
+                      cancellable);
+          score = silhouette (&points, sample, n_sample, got, sample_assignment);
+          g_debug ("%u clusters: silhouette %.3f", got, score);
+
+          /* a larger k must do clearly better to be taken */
+          if (score > best_score + 1e-3)
+            {
+              best_score = score;
+              k = got;
+              memcpy (best_centroids, centroids, sizeof (float) * got * d);
+            }
+        }
+
+      /* Fewer than two distinct points: one cluster. */
+      if (k == 0)
+        k = seed_centroids (&points, sample, n_sample, 1, best_centroids);
+    }
+
+  /* The whole membership, from the sample's centres. */
+  {
+    g_autofree guint *row_assignment = g_new (guint, n_rows + 1);
+
+    run_kmeans (&points, rows, n_rows, k, best_centroids, row_assignment, cancellable);
+
+    order = g_new0 (ClusterOrder, k);
+    for (guint c = 0; c < k; c++)
+      order[c] = (ClusterOrder) { c, 0, G_MAXUINT };
+    for (guint r = 0; r < n_rows; r++)
+      {
+        order[row_assignment[r]].count++;
+        order[row_assignment[r]].first = MIN (order[row_assignment[r]].first, r);
+      }
+    qsort (order, k, sizeof (ClusterOrder), compare_order);
+
+    /* Drop clusters that ended up empty. */
+    while (k > 1 && order[k - 1].count == 0)
+      k--;
+
+    renumber = g_new0 (guint, MAX_CLUSTERS + 1);
+    for (guint c = 0; c < k; c++)
+      renumber[order[c].index] = c;
+
+    memset (assignment, 0, sizeof (guint) * n_customers);
+    for (guint r = 0; r < n_rows; r++)
+      assignment[rows[r]] = renumber[row_assignment[r]];
+  }
+
+  g_free (points.x);
+  g_free (points.valid);
+
+  return k;
+}
+
+/* Figures */
+
+typedef struct
+{
+  GArray  *order_values;          /* of double, euros */
+  double   paid;                  /* euros */
+  gint64   tickets;
+  guint64  lead_days[MAX_LEAD_DAYS + 1];
+  guint64  lead_total;
+  double   yearly_visits;
+  guint    with_sales;
+  guint64  weekdays[8];
+  guint64 *categories;
+} Figures;
+
+typedef struct
+{
+  guint64 key;
+  double  value;
+  gboolean priced;
+} Order;
+
+static int
+compare_orders (gconstpointer a,
+                gconstpointer b)
+{
+  const Order *oa = a;
+  const Order *ob = b;
+
+  return oa->key < ob->key ? -1 : oa->key > ob->key;
+}
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *)a;
+  double y = *(const double *)b;
+
+  return x < y ? -1 : x > y;
+}
+
+static void
+add_member_figures (BhSnapshot *snapshot,
+                    gint64      cutoff,
+                    guint32     customer,
+                    Figures    *figures,
+                    GArray     *orders,
+                    guint32    *stamp)
+{
+  gint64 first = G_MAXINT64;
+  guint visits = 0;
+
+  g_array_set_size (orders, 0);
+
+  for (guint64 s = snapshot->sale_start[customer]; s < snapshot->sale_start[customer + 1]; s++)
+    {
+      const BhSale *sale = &snapshot->sales[s];
+      Order order;
+      gint64 lead;
+
+      if ((gint64)sale->purchased >= cutoff || sale->quantity <= 0)
+        continue;
+
+      first = MIN (first, (gint64)sale->purchased);
+      if (stamp[sale->event] != customer + 1)
+        {
+          stamp[sale->event] = customer + 1;
+          visits++;
+        }
+
+      /* Without an invoice number, what was bought at once is an order. */
+      order.key = sale->invoice ? (G_GUINT64_CONSTANT (1) << 32) | sale->invoice
+                                : sale->purchased;
+      order.priced = sale->price != BH_PRICE_UNKNOWN;
+      order.value = order.priced ? sale->price / 100.0 * sale->quantity : 0;
+      g_array_append_val (orders, order);
+
+      if (order.priced)
+        {
+          figures->paid += order.value;
+          figures->tickets += sale->quantity;
+        }
+
+      lead = (snapshot->event_midnight[sale->event] - (gint64)sale->purchased) / 86400 + 1;
+      if (snapshot->event_midnight[sale->event] < (gint64)sale->purchased)
+        lead = 0;
+      figures->lead_days[CLAMP (lead, 0, MAX_LEAD_DAYS)]++;
+      figures->lead_total++;
+
+      figures->weekdays[snapshot->event_weekday[sale->event]]++;
+      if (sale->category < snapshot->category_name->len)
+        figures->categories[sale->category] += sale->quantity;
+    }
+
+  if (visits == 0)
+    return;
+
+  figures->with_sales++;
+  figures->yearly_visits += visits / MAX (1.0, (cutoff - first) / (365.25 * 86400));
+
+  g_array_sort (orders, compare_orders);
+  for (guint i = 0; i < orders->len;)
+    {
+      guint64 key = g_array_index (orders, Order, i).key;
+      gboolean priced = FALSE;
+      double value = 0;
+
+      for (; i < orders->len && g_array_index (orders, Order, i).key == key; i++)
+        {
+          priced |= g_array_index (orders, Order, i).priced;
+          value += g_array_index (orders, Order, i).value;
+        }
+
+      if (priced)
+        g_array_append_val (figures->order_values, value);
+    }
+}
+
+static double
+lead_position (const Figures *figures,
+               guint64        position)
+{
+  guint64 seen = 0;
+
+  for (guint days = 0; days <= MAX_LEAD_DAYS; days++)
+    {
+      seen += figures->lead_days[days];
+      if (seen > position)
+        return days;
+    }
+
+  return MAX_LEAD_DAYS;
+}
+
+static void
+finish_figures (BhSnapshot       *snapshot,
+                Figures          *figures,
+                BhClusterFigures *out)
+{
+  GArray *values = figures->order_values;
+  guint64 best = 0;
+
+  out->avg_order_value = NAN;
+  out->median_order_value = NAN;
+  if (values->len > 0)
+    {
+      double sum = 0;
+
+      g_array_sort (values, compare_doubles);
+      for (guint i = 0; i < values->len; i++)
+        sum += g_array_index (values, double, i);
+      out->avg_order_value = sum / values->len;
+      out->median_order_value = values->len % 2
+        ? g_array_index (values, double, values->len / 2)
+        : (g_array_index (values, double, values->len / 2 - 1) +
+           g_array_index (values, double, values->len / 2)) / 2;
+    }
+
+  out->avg_ticket_value = figures->tickets > 0 ? figures->paid / figures->tickets : NAN;
+
+  out->median_days_in_advance = NAN;
+  if (figures->lead_total > 0)
+    out->median_days_in_advance =
+      figures->lead_total % 2
+      ? lead_position (figures, figures->lead_total / 2)
+      : (lead_position (figures, figures->lead_total / 2 - 1) +
+         lead_position (figures, figures->lead_total / 2)) / 2;
+
+  out->avg_yearly_visits = figures->with_sales > 0
+                           ? figures->yearly_visits / figures->with_sales
+                           : NAN;
+
+  out->preferred_weekday = 0;
+  for (guint day = 1; day <= 7; day++)
+    if (figures->weekdays[day] > best)
+      {
+        best = figures->weekdays[day];
+        out->preferred_weekday = day;
+      }
+
+  best = 0;
+  out->preferred_category = NULL;
+  for (guint c = 0; c < snapshot->category_name->len; c++)
+    if (figures->categories[c] > best)
+      {
+        best = figures->categories[c];
+        out->preferred_category = g_ptr_array_index (snapshot->category_name, c);
+      }
+}
+
+/* Topics */
+
+typedef struct
+{
+  guint32 aspect;
+  double  lift;
+  double  rank;
+} Candidate;
+
+static int
+compare_candidates (gconstpointer a,
+                    gconstpointer b)
+{
+  const Candidate *ca = a;
+  const Candidate *cb = b;
+  gboolean over_a = ca->lift > 1 + 1e-9;
+  gboolean over_b = cb->lift > 1 + 1e-9;
+
+  if (over_a != over_b)
+    return over_a ? -1 : 1;
+  if (ca->rank != cb->rank)
+    return ca->rank > cb->rank ? -1 : 1;
+
+  return ca->aspect < cb->aspect ? -1 : ca->aspect > cb->aspect;
+}
+
+static void
+add_topics (BhSnapshot    *snapshot,
+            BhCluster     *cluster,
+            const guint32 *aspects,
+            guint          d,
+            const double  *mean,
+            const double  *overall)
+{
+  g_autofree Candidate *candidates = g_new (Candidate, d + 1);
+  guint n = 0, over = 0, take;
+
+  for (guint i = 0; i < d; i++)
+    {
+      double lift;
+
+      if (mean[i] <= 0 || overall[i] <= 0)
+        continue;
+
+      lift = mean[i] / overall[i];
+      candidates[n++] = (Candidate) { aspects[i], lift, mean[i] * lift };
+      over += lift > 1 + 1e-9;
+    }
+
+  qsort (candidates, n, sizeof (Candidate), compare_candidates);
+  take = MIN (n, CLAMP (over, MIN_TOPICS, MAX_TOPICS));
+  for (guint i = 0; i < take; i++)
+    bh_cluster_add_topic (cluster,
+                          g_ptr_array_index (snapshot->aspect_name, candidates[i].aspect),
+                          candidates[i].lift);
+}
+
+static char *
+name_from_topics (BhSnapshot *snapshot,
+                  GArray     *topics,
+                  guint       n_words)
+{
+  GString *name = g_string_new (NULL);
+
+  for (guint i = 0; i < topics->len && i < n_words; i++)
+    {
+      const char *aspect = g_array_index (topics, BhTopic, i).aspect;
+      const char *colon = strchr (aspect, ':');
+
+      if (i > 0)
+        g_string_append (name, " · ");
+      g_string_append (name, colon ? colon + 1 : aspect);
+    }
+
+  if (name->len == 0)
+    g_string_append (name, "Everyone");
+
+  return g_string_free (name, FALSE);
+}
+
+/**
+ * _bh_describe_clusters:
+ *
+ * Names, topics, top events and figures of the clusters of @customers.
+ *
+ * Returns: (transfer full): of #BhCluster, @n_clusters of them
+ */
+GPtrArray *
+_bh_describe_clusters (BhSnapshot    *snapshot,
+                       BhProfiles    *profiles,
+                       gint64         cutoff,
+                       const guint32 *chosen,
+                       guint          n_chosen,
+                       const guint32 *customers,
+                       const guint   *assignment,
+                       guint          n_members,
+                       guint          n_clusters)
+{
+  g_autoptr(GPtrArray) clusters = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GArray) aspects = NULL;
+  g_autoptr(GArray) orders = g_array_new (FALSE, FALSE, sizeof (Order));
+  g_autoptr(GHashTable) names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree double *weight = NULL;
+  g_autofree double *row = NULL;
+  g_autofree double *mean = NULL;
+  g_autofree double *overall = NULL;
+  g_autofree double *interest = NULL;
+  g_autofree guint *counts = NULL;
+  g_autofree guint32 *stamp = g_new0 (guint32, snapshot->n_events + 1);
+  g_autofree Figures *figures = g_new0 (Figures, n_clusters + 1);
+  guint d;
+
+  aspects = union_aspects (snapshot, chosen, n_chosen, &weight);
+  d = aspects->len;
+  row = g_new0 (double, d + 1);
+  mean = g_new0 (double, (gsize)n_clusters * d + 1);
+  overall = g_new0 (double, d + 1);
+  interest = g_new0 (double, (gsize)n_clusters * n_chosen + 1);
+  counts = g_new0 (guint, n_clusters + 1);
+
+  for (guint c = 0; c < n_clusters; c++)
+    {
+      figures[c].order_values = g_array_new (FALSE, FALSE, sizeof (double));
+      figures[c].categories = g_new0 (guint64, snapshot->category_name->len + 1);
+    }
+
+  for (guint m = 0; m < n_members; m++)
+    {
+      guint c = assignment[m];
+
+      g_assert (c < n_clusters);
+      counts[c]++;
+
+      profile_restricted (profiles, customers[m], (const guint32 *)(gpointer)aspects->data,
+                          d, row);
+      for (guint i = 0; i < d; i++)
+        {
+          mean[(gsize)c * d + i] += row[i];
+          overall[i] += row[i];
+        }
+
+      for (guint j = 0; j < n_chosen; j++)
+        interest[(gsize)c * n_chosen + j] += _bh_interest (snapshot, profiles,
+                                                           customers[m], chosen[j]);
+
+      add_member_figures (snapshot, cutoff, customers[m], &figures[c], orders, stamp);
+    }
+
+  for (guint i = 0; i < d && n_members > 0; i++)
+    overall[i] /= n_members;
+
+  for (guint c = 0; c < n_clusters; c++)
+    {
+      g_autoptr(BhCluster) cluster = bh_cluster_new (c, NULL);
+      BhClusterFigures out = { 0 };
+      g_autofree char *name = NULL;
+
+      for (guint i = 0; i < d && counts[c] > 0; i++)
+        mean[(gsize)c * d + i] /= counts[c];
+
+      add_topics (snapshot, cluster, (const guint32 *)(gpointer)aspects->data, d,
+                  mean + (gsize)c * d, overall);
+
+      /* Two leading topics name a cluster; more if another has that name. */
+      for (guint words = 2; words <= MAX_TOPICS + 1; words++)
+        {
+          g_free (name);
+          name = name_from_topics (snapshot, bh_cluster_get_topics (cluster), words);
+          if (words > MAX_TOPICS)
+            {
+              g_autofree char *numbered = g_strdup_printf ("%s (%u)", name, c + 1);
+
+              g_free (name);
+              name = g_steal_pointer (&numbered);
+            }
+          if (!g_hash_table_contains (names, name))
+            break;
+        }
+      g_hash_table_add (names, g_strdup (name));
+      bh_cluster_set_name (cluster, name);
+
+      for (guint j = 0; j < n_chosen; j++)
+        bh_cluster_add_top_event (cluster,
+                                  g_ptr_array_index (snapshot->event_ext_id, chosen[j]),
+                                  g_ptr_array_index (snapshot->event_title, chosen[j]),
+                                  counts[c] > 0
+                                  ? interest[(gsize)c * n_chosen + j] / counts[c]
+                                  : 0);
+
+      finish_figures (snapshot, &figures[c], &out);
+      out.members = counts[c];
+      out.share = n_members > 0 ? (double)counts[c] / n_members : 0;
+      bh_cluster_set_figures (cluster, &out);
+
+      g_ptr_array_add (clusters, g_steal_pointer (&cluster));
+    }
+
+  for (guint c = 0; c < n_clusters; c++)
+    {
+      g_array_unref (figures[c].order_values);
+      g_free (figures[c].categories);
+    }
+
+  return g_steal_pointer (&clusters);
+}

@@ -35,6 +35,9 @@ struct _BhPackageView
   /* template children */
   AdwWindowTitle    *window_title;
   AdwToastOverlay   *toast_overlay;
+  GtkBox            *actions_box;
+  GtkButton         *regenerate_button;
+  GtkButton         *download_button;
   GtkLabel          *title_label;
   GtkLabel          *status_label;
   GtkProgressBar    *progress_bar;
@@ -118,6 +121,11 @@ update_status (BhPackageView *self)
                           status == BH_PACKAGE_STATUS_IN_PROGRESS);
   gtk_progress_bar_set_fraction (self->progress_bar, bh_package_get_progress (self->package));
   gtk_widget_set_visible (GTK_WIDGET (self->expired_box), status == BH_PACKAGE_STATUS_EXPIRED);
+  gtk_widget_set_visible (GTK_WIDGET (self->actions_box), status != BH_PACKAGE_STATUS_EXPIRED);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->expires_row),
+                                 status == BH_PACKAGE_STATUS_EXPIRED
+                                 ? _("List deleted on")
+                                 : _("List kept until"));
 
   adw_action_row_set_subtitle (self->created_row, created);
   adw_action_row_set_subtitle (self->expires_row, expires);
@@ -605,6 +613,9 @@ bh_package_view_class_init (BhPackageViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BhPackageView, name)
   CHILD (window_title);
   CHILD (toast_overlay);
+  CHILD (actions_box);
+  CHILD (regenerate_button);
+  CHILD (download_button);
   CHILD (title_label);
   CHILD (status_label);
   CHILD (progress_bar);

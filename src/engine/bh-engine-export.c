@@ -38,28 +38,34 @@ append_cell (GString    *line,
              const char *text,
              char        delimiter)
 {
-  gboolean quote;
+  const char specials[] = { delimiter, '"', '\r', '\n', '\0' };
+  gboolean formula;
+  gsize plain;
 
-  if (text == NULL)
+  if (text == NULL || text[0] == '\0')
     return;
 
-  quote = strchr (text, delimiter) || strpbrk (text, "\"\r\n");
+  formula = strchr ("=+-@\t\r", text[0]) != NULL;
+  plain = strcspn (text, specials);
 
-  if (quote)
-    g_string_append_c (line, '"');
+  if (text[plain] == '\0')
+    {
+      if (formula)
+        g_string_append_c (line, '\'');
+      g_string_append_len (line, text, plain);
+      return;
+    }
 
-  if (text[0] != '\0' && strchr ("=+-@\t\r", text[0]))
+  g_string_append_c (line, '"');
+  if (formula)
     g_string_append_c (line, '\'');
-
   for (const char *p = text; *p; p++)
     {
       if (*p == '"')
         g_string_append_c (line, '"');
       g_string_append_c (line, *p);
     }
-
-  if (quote)
-    g_string_append_c (line, '"');
+  g_string_append_c (line, '"');
 }
 
 static gboolean

@@ -33,6 +33,10 @@
 
 #define EXPIRY_INTERVAL_SECONDS (60 * 60)
 
+/* Of a build's progress, the share the builder reports; storing the
+ * members takes the rest. */
+#define BUILDER_SHARE 0.9
+
 G_DEFINE_FINAL_TYPE (BhEngine, bh_engine, G_TYPE_OBJECT)
 
 void
@@ -160,11 +164,12 @@ package_from_row (sqlite3_stmt  *stmt,
   g_autoptr(GDateTime) created = NULL;
   g_autoptr(GDateTime) built = NULL;
   g_autoptr(GDateTime) expires = NULL;
+  const char *definition_text = (const char *)sqlite3_column_text (stmt, 1);
   const char *result;
   gint64 id = sqlite3_column_int64 (stmt, 0);
   int status = sqlite3_column_int (stmt, 2);
 
-  if (!json_parser_load_from_data (parser, (const char *)sqlite3_column_text (stmt, 1), -1, error) ||
+  if (!json_parser_load_from_data (parser, definition_text, -1, error) ||
       !(definition = bh_definition_new_from_json (json_parser_get_root (parser), error)))
     {
       g_prefix_error (error, "Package %" G_GINT64_FORMAT " in the store is damaged: ", id);
@@ -202,7 +207,7 @@ package_from_row (sqlite3_stmt  *stmt,
         }
     }
 
-  if (status == BH_PACKAGE_STATUS_DONE)
+  if (status == BH_PACKAGE_STATUS_DONE || status == BH_PACKAGE_STATUS_EXPIRED)
     _bh_package_set_progress (package, 1.0);
 
   return g_steal_pointer (&package);
@@ -621,6 +626,8 @@ build_progress_cb (double      fraction,
 {
   BuildProgress *progress = user_data;
 
+  /* The builder's work is most of it; saving the members is the rest. */
+  fraction = CLAMP (fraction, 0.0, 1.0) * BUILDER_SHARE;
   _bh_package_set_progress (progress->package, fraction);
 
   if (progress->func)
@@ -824,6 +831,8 @@ run_build (BhEngine       *self,
 
   if (result)
     {
+      build_progress_cb (1.0, "Saving the package", &build_progress);
+
       g_mutex_lock (&self->store_lock);
       stored = store_result_locked (self, package, snapshot, result, cancellable, &local_error);
       g_mutex_unlock (&self->store_lock);

@@ -21,24 +21,35 @@
  *
  * An aspect's weight is log (1 + E / n), with E the number of events and
  * n the number of events that have the aspect: a soloist who appears in
- * five of ten thousand events weighs about 7.6, the main hall that hosts
- * half of them about 1.1. An event's vector holds the weights of its
- * aspects, scaled to length 1 so that every event counts the same
- * however many aspects it has.
+ * five of ten thousand events weighs about 7.6, a genre found in half of
+ * them about 1.1. An event's vector holds the weights of its aspects,
+ * scaled to length 1 so that every event counts the same however many
+ * aspects it has.
  *
- * A customer's profile is the sum of the vectors of the events they
- * bought (each event once, however many tickets), each multiplied by
- * 2^(-age / two years), age being the time from the latest purchase of
- * the event to the cut-off; then scaled to length 1. Because every term
- * shares the factor 2^(-cutoff / two years), moving the cut-off without
- * adding or removing sales changes nothing after scaling, so one set of
- * profiles serves every build whose cut-off lies after the last sale.
+ * A customer's profile has a direction and a length. The direction is
+ * the sum of the vectors of the events they bought (each event once,
+ * however many tickets), each weighted by 2^(-age / two years), age
+ * being the time from the latest purchase for the event to the cut-off:
+ * what they like, slowly forgetting. The length is the confidence that
+ * they still come at all, A / (A + 5), where A counts the events bought
+ * with weights 2^(-age / half a year): about 0.17 for one recent
+ * purchase, 0.67 for ten, near 0 for someone who stopped coming years
+ * ago. Measured on the demo venue (`backhaul-cli evaluate`), taste alone
+ * put one-time and lapsed buyers at the top of every list; the length
+ * more than doubled the share of a list that then bought.
  *
- * The interest of a customer in an event is then the cosine of the two
- * vectors, from 0 to 1 because no weight is negative.
+ * The interest of a customer in an event is the dot product of profile
+ * and event vector: the cosine of the two times the confidence, from 0
+ * to 1 because no weight is negative.
+ *
+ * Ages are counted from the cut-off, or from the last sale in the data
+ * if that is earlier, so one set of profiles (made at load) serves every
+ * build whose cut-off lies after the last sale.
  */
 
-#define HALF_LIFE_SECONDS (730.0 * 86400.0)
+#define TASTE_HALF_LIFE_SECONDS (730.0 * 86400.0)
+#define ACTIVITY_HALF_LIFE_SECONDS (182.0 * 86400.0)
+#define CONFIDENCE_EVENTS 5.0
 #define DEFAULT_SEASON_MONTH 8
 #define DEFAULT_SEASON_DAY 1
 
@@ -902,7 +913,7 @@ build_profiles_part (guint    part,
   guint from = (guint)((guint64)self->n_customers * part / n_parts);
   guint to = (guint)((guint64)self->n_customers * (part + 1) / n_parts);
   g_autofree guint32 *stamp = g_new0 (guint32, self->n_events + 1);
-  g_autofree double *recency = g_new0 (double, self->n_events + 1);
+  g_autofree double *latest = g_new0 (double, self->n_events + 1);
   g_autofree double *sum = g_new0 (double, self->n_aspects + 1);
   g_autoptr(GArray) bought = g_array_new (FALSE, FALSE, sizeof (guint32));
   g_autoptr(GArray) touched = g_array_new (FALSE, FALSE, sizeof (guint32));
@@ -914,7 +925,7 @@ build_profiles_part (guint    part,
 
   for (guint c = from; c < to; c++)
     {
-      double norm = 0;
+      double norm = 0, evidence, confidence;
 
       if ((c - from) % 16384 == 0 && g_cancellable_is_cancelled (build->cancellable))
         {
@@ -938,13 +949,18 @@ build_profiles_part (guint    part,
               stamp[sale->event] = c + 1;
               g_array_append_val (bought, sale->event);
             }
-          recency[sale->event] = exp2 (((double)sale->purchased - build->reference) /
-                                       HALF_LIFE_SECONDS);
+          latest[sale->event] = sale->purchased;
         }
 
+      evidence = 0;
       for (guint i = 0; i < bought->len; i++)
         {
           guint32 e = g_array_index (bought, guint32, i);
+
+          double age = build->reference - latest[e];
+          double taste = exp2 (-age / TASTE_HALF_LIFE_SECONDS);
+
+          evidence += exp2 (-age / ACTIVITY_HALF_LIFE_SECONDS);
 
           for (guint32 k = self->event_aspect_start[e]; k < self->event_aspect_start[e + 1]; k++)
             {
@@ -952,7 +968,7 @@ build_profiles_part (guint    part,
 
               if (sum[a] == 0)
                 g_array_append_val (touched, a);
-              sum[a] += recency[e] * self->event_aspect_weight[k];
+              sum[a] += taste * self->event_aspect_weight[k];
             }
         }
 
@@ -964,11 +980,12 @@ build_profiles_part (guint    part,
           norm += w * w;
         }
       norm = sqrt (norm);
+      confidence = evidence / (evidence + CONFIDENCE_EVENTS);
 
       for (guint i = 0; i < touched->len; i++)
         {
           guint32 a = g_array_index (touched, guint32, i);
-          float w = (float)(sum[a] / norm);
+          float w = (float)(confidence * sum[a] / norm);
 
           if (norm > 0 && w > 0)
             {

@@ -458,10 +458,10 @@ test_series (void)
     {
       const char *series = cell (events, r, series_col);
       const char *title = g_hash_table_lookup (titles, series);
+      guint seen = GPOINTER_TO_UINT (g_hash_table_lookup (counts, series));
 
       g_assert_cmpstr (series, !=, "");
-      g_hash_table_insert (counts, (gpointer) series,
-                           GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (counts, series)) + 1));
+      g_hash_table_insert (counts, (gpointer) series, GUINT_TO_POINTER (seen + 1));
       /* A production keeps its title over its performances. */
       if (title != NULL)
         g_assert_cmpstr (title, ==, cell (events, r, title_col));
@@ -554,7 +554,8 @@ test_prices (void)
       double base = g_ascii_strtod (cell (sales, r, base_col), NULL);
       guint lines = GPOINTER_TO_UINT (g_hash_table_lookup (invoice_lines, invoice));
 
-      g_assert_true (g_regex_match_simple ("^[0-9]+\\.[0-9][0-9]$", cell (sales, r, sales_col), 0, 0));
+      g_assert_true (g_regex_match_simple ("^[0-9]+\\.[0-9][0-9]$", cell (sales, r, sales_col),
+                                           0, 0));
       g_assert_cmpuint (quantity, >=, 1);
       g_assert_cmpuint (quantity, <=, 4);
       g_assert_cmpfloat (price, <=, base);
@@ -756,6 +757,35 @@ test_archetypes_recoverable (void)
   g_assert_cmpfloat (fine, >, genre + 0.15);
 }
 
+static void
+cancel_at_half_cb (double      fraction,
+                   const char *message,
+                   gpointer    user_data)
+{
+  if (fraction >= 0.5)
+    g_cancellable_cancel (user_data);
+}
+
+static void
+test_cancel (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GDateTime) today = test_today ();
+  g_autofree char *dir = g_dir_make_tmp ("backhaul-demo-XXXXXX", &error);
+  g_autoptr(GDir) listing = NULL;
+
+  g_assert_no_error (error);
+  g_assert_false (bh_demo_write (dir, N_CUSTOMERS, SEED, today, cancel_at_half_cb, cancellable,
+                                 cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+
+  /* No half-written files are left behind. */
+  listing = g_dir_open (dir, 0, NULL);
+  g_assert_null (g_dir_read_name (listing));
+  remove_folder (dir);
+}
+
 static gint64
 import_count (JsonObject *result,
               const char *kind,
@@ -832,6 +862,7 @@ main (int   argc,
   g_test_add_func ("/demo/events/series", test_series);
   g_test_add_func ("/demo/events/seasons", test_seasons);
   g_test_add_func ("/demo/imports", test_imports);
+  g_test_add_func ("/demo/cancel", test_cancel);
 
   status = g_test_run ();
   demo_free (shared_demo);

@@ -578,10 +578,19 @@ detect_delimiter (BhCsvReader  *self,
       guint semicolons = 0;
       gboolean quoted = FALSE;
       gboolean ended = FALSE;
+      gboolean content = FALSE;
 
       for (gsize i = self->pos; i < self->len && !ended; i++)
         {
           char c = self->buf[i];
+
+          if (c == '\n' || c == '\r')
+            {
+              ended = content && !quoted;
+              continue;
+            }
+
+          content = TRUE;
 
           if (c == '"')
             quoted = !quoted;
@@ -591,8 +600,6 @@ detect_delimiter (BhCsvReader  *self,
             commas++;
           else if (c == ';')
             semicolons++;
-          else if (c == '\n' || c == '\r')
-            ended = i > self->pos;
         }
 
       if (ended || self->eof)

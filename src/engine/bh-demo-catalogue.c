@@ -30,24 +30,26 @@
 
 #define KONZERTHAUS "Konzerthaus am Stadtgarten"
 #define THEATER "Theater am Wall"
+#define CITY "Freiburg im Breisgau"
 #define HOUSE_ORCHESTRA "Konzerthausorchester Freiburg"
 #define PIT_ORCHESTRA "Philharmonisches Orchester am Wall"
 
 const BhDemoHall _bh_demo_halls[BH_DEMO_N_HALLS] = {
-  [BH_DEMO_HALL_GROSSER_SAAL] = { KONZERTHAUS, "Großer Saal", 1850, 4200 },
-  [BH_DEMO_HALL_KAMMERMUSIKSAAL] = { KONZERTHAUS, "Kammermusiksaal", 480, 3000 },
-  [BH_DEMO_HALL_STUDIO] = { KONZERTHAUS, "Studio", 160, 2000 },
-  [BH_DEMO_HALL_OPEN_AIR] = { KONZERTHAUS, "Open-Air-Bühne im Seepark", 3200, 3600 },
-  [BH_DEMO_HALL_GROSSES_HAUS] = { THEATER, "Großes Haus", 920, 4600 },
-  [BH_DEMO_HALL_KAMMERSPIELE] = { THEATER, "Kammerspiele", 290, 2600 },
+  [BH_DEMO_HALL_GROSSER_SAAL] = { KONZERTHAUS, "Großer Saal", CITY, 1850, 4200 },
+  [BH_DEMO_HALL_KAMMERMUSIKSAAL] = { KONZERTHAUS, "Kammermusiksaal", CITY, 480, 3000 },
+  [BH_DEMO_HALL_STUDIO] = { KONZERTHAUS, "Studio", CITY, 160, 2000 },
+  [BH_DEMO_HALL_OPEN_AIR] = { KONZERTHAUS, "Open-Air-Bühne im Seepark", CITY, 3200, 3600 },
+  [BH_DEMO_HALL_GROSSES_HAUS] = { THEATER, "Großes Haus", CITY, 920, 4600 },
+  [BH_DEMO_HALL_KAMMERSPIELE] = { THEATER, "Kammerspiele", CITY, 290, 2600 },
 };
 
 const BhDemoArchetype _bh_demo_archetypes[] = {
   {
     .key = "baroque",
     .label = "Baroque & early music",
-    .customer_share = 90, .series_share = 100, .lead_days = 30,
+    .customer_share = 90, .event_share = 100, .lead_days = 30,
     .price_percent = 100, .subscriber_percent = 15,
+    .vip_percent = 3, .start_minute = 19 * 60 + 30, .sunday_minute = 18 * 60,
     .performances_min = 1, .performances_max = 2,
     .title_style = BH_DEMO_TITLE_PROGRAMME,
     .series_names = LIST ("Alte Musik", "Barockkonzert", "Kantatenabend",
@@ -83,8 +85,9 @@ const BhDemoArchetype _bh_demo_archetypes[] = {
   {
     .key = "romantic_symphonic",
     .label = "Romantic symphonic",
-    .customer_share = 160, .series_share = 150, .lead_days = 40,
+    .customer_share = 160, .event_share = 150, .lead_days = 40,
     .price_percent = 110, .subscriber_percent = 30,
+    .vip_percent = 3, .start_minute = 20 * 60, .sunday_minute = 11 * 60,
     .performances_min = 2, .performances_max = 3,
     .title_style = BH_DEMO_TITLE_PROGRAMME,
     .series_names = LIST ("Sinfoniekonzert", "Philharmonisches Konzert",
@@ -121,8 +124,9 @@ const BhDemoArchetype _bh_demo_archetypes[] = {
   {
     .key = "star_soloists",
     .label = "Star soloists",
-    .customer_share = 90, .series_share = 80, .lead_days = 75,
+    .customer_share = 90, .event_share = 80, .lead_days = 75,
     .price_percent = 160, .subscriber_percent = 5,
+    .vip_percent = 9, .start_minute = 20 * 60, .sunday_minute = 19 * 60,
     .performances_min = 1, .performances_max = 1,
     .title_style = BH_DEMO_TITLE_SOLOIST,
     .series_names = LIST ("Meisterkonzert", "Internationale Solisten", "Starpianisten"),
@@ -154,8 +158,9 @@ const BhDemoArchetype _bh_demo_archetypes[] = {
   {
     .key = "opera_italian",
     .label = "Italian opera",
-    .customer_share = 120, .series_share = 90, .lead_days = 50,
+    .customer_share = 120, .event_share = 90, .lead_days = 50,
     .price_percent = 130, .subscriber_percent = 20,
+    .vip_percent = 9, .start_minute = 19 * 60 + 30, .sunday_minute = 18 * 60,
     .performances_min = 5, .performances_max = 10,
     .title_style = BH_DEMO_TITLE_WORK,
     .genres = LIST ("Opera"),
@@ -184,8 +189,9 @@ const BhDemoArchetype _bh_demo_archetypes[] = {
   {
     .key = "opera_german",
     .label = "German opera: Wagner, Strauss, Mozart",
-    .customer_share = 60, .series_share = 70, .lead_days = 70,
+    .customer_share = 60, .event_share = 70, .lead_days = 70,
     .price_percent = 140, .subscriber_percent = 25,
+    .vip_percent = 9, .start_minute = 18 * 60, .sunday_minute = 17 * 60,
     .performances_min = 4, .performances_max = 8,
     .title_style = BH_DEMO_TITLE_WORK,
     .genres = LIST ("Opera"),
@@ -216,8 +222,9 @@ const BhDemoArchetype _bh_demo_archetypes[] = {
   {
     .key = "chamber",
     .label = "Chamber music & song",
-    .customer_share = 90, .series_share = 120, .lead_days = 20,
+    .customer_share = 90, .event_share = 120, .lead_days = 20,
     .price_percent = 100, .subscriber_percent = 25,
+    .vip_percent = 3, .start_minute = 19 * 60 + 30, .sunday_minute = 11 * 60,
     .performances_min = 1, .performances_max = 2,
     .title_style = BH_DEMO_TITLE_ENSEMBLE,
     .series_names = LIST ("Kammerkonzert", "Quartettabend", "Sonntagsmatinee"),
@@ -248,8 +255,10 @@ const BhDemoArchetype _bh_demo_archetypes[] = {
   {
     .key = "contemporary",
     .label = "Contemporary music",
-    .customer_share = 50, .series_share = 70, .lead_days = 7,
+    .customer_share = 50, .event_share = 70, .lead_days = 7,
     .price_percent = 70, .subscriber_percent = 5,
+    .vip_percent = 2, .start_minute = 20 * 60, .sunday_minute = 20 * 60,
+    .youth_years = 15,
     .performances_min = 1, .performances_max = 1,
     .title_style = BH_DEMO_TITLE_PROGRAMME,
     .series_names = LIST ("Neue Musik", "Klangraum", "Ensemblekonzert"),
@@ -279,8 +288,10 @@ const BhDemoArchetype _bh_demo_archetypes[] = {
   {
     .key = "jazz_crossover",
     .label = "Jazz & crossover",
-    .customer_share = 100, .series_share = 110, .lead_days = 10,
+    .customer_share = 100, .event_share = 110, .lead_days = 10,
     .price_percent = 90, .subscriber_percent = 5,
+    .vip_percent = 3, .start_minute = 20 * 60 + 30, .sunday_minute = 20 * 60,
+    .youth_years = 15,
     .performances_min = 1, .performances_max = 2,
     .title_style = BH_DEMO_TITLE_ENSEMBLE,
     .series_names = LIST ("Jazz im Studio", "Late Night Jazz", "Crossover"),
@@ -307,8 +318,10 @@ const BhDemoArchetype _bh_demo_archetypes[] = {
   {
     .key = "family_festive",
     .label = "Family & festive",
-    .customer_share = 100, .series_share = 80, .lead_days = 25,
+    .customer_share = 100, .event_share = 80, .lead_days = 25,
     .price_percent = 60, .subscriber_percent = 5,
+    .vip_percent = 2, .start_minute = 16 * 60, .sunday_minute = 11 * 60,
+    .families = TRUE, .youth_years = 20,
     .performances_min = 2, .performances_max = 5,
     .title_style = BH_DEMO_TITLE_WORK,
     .genres = LIST ("Family", "Symphonic", "Opera"),
@@ -339,8 +352,9 @@ const BhDemoArchetype _bh_demo_archetypes[] = {
   {
     .key = "theatre",
     .label = "Theatre & drama",
-    .customer_share = 140, .series_share = 130, .lead_days = 12,
+    .customer_share = 140, .event_share = 130, .lead_days = 12,
     .price_percent = 90, .subscriber_percent = 20,
+    .vip_percent = 3, .start_minute = 19 * 60 + 30, .sunday_minute = 18 * 60,
     .performances_min = 5, .performances_max = 12,
     .title_style = BH_DEMO_TITLE_WORK,
     .genres = LIST ("Theatre"),

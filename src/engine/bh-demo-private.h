@@ -29,6 +29,7 @@ typedef struct
 {
   const char *venue;
   const char *name;
+  const char *city;
   guint       capacity;
   /* The regular price of an average evening, in cents. */
   guint       price_cents;
@@ -53,15 +54,24 @@ typedef struct
 {
   const char          *key;
   const char          *label;
-  /* Per mille of customers with this primary archetype, and of series. */
+  /* Per mille of customers with this primary archetype, and of events. */
   guint                customer_share;
-  guint                series_share;
+  guint                event_share;
   /* Mean days between purchase and performance. */
   guint                lead_days;
   /* Per cent of the regular hall price. */
   guint                price_percent;
   /* Per cent of customers of this archetype who subscribe. */
   guint                subscriber_percent;
+  /* Per cent of ordinary sales in the vip category. */
+  guint                vip_percent;
+  /* Start of an evening and of a Sunday performance, minutes after
+   * midnight. */
+  guint                start_minute;
+  guint                sunday_minute;
+  /* Families come in larger parties; younger people like some tastes. */
+  gboolean             families;
+  guint                youth_years;
   guint                performances_min;
   guint                performances_max;
   BhDemoTitleStyle     title_style;

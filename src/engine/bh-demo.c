@@ -247,6 +247,7 @@ typedef struct
   char          *buffer;
   gsize          length;
   guint64        rows;
+  gboolean       existed;
 } Writer;
 
 static gboolean
@@ -260,6 +261,7 @@ writer_open (Writer      *w,
 
   w->name = name;
   w->file = g_file_new_for_path (path);
+  w->existed = g_file_query_exists (w->file, NULL);
   w->stream = G_OUTPUT_STREAM (g_file_replace (w->file, NULL, FALSE,
                                                G_FILE_CREATE_REPLACE_DESTINATION,
                                                NULL, error));
@@ -329,9 +331,12 @@ writer_clear (Writer *w)
     {
       g_autoptr(GCancellable) abandon = g_cancellable_new ();
 
-      /* Closing cancelled keeps a file that existed before as it was. */
+      /* Closing cancelled keeps a file that existed before as it was;
+       * a file this run began is removed. */
       g_cancellable_cancel (abandon);
       g_output_stream_close (w->stream, abandon, NULL);
+      if (!w->existed)
+        g_file_delete (w->file, NULL, NULL);
     }
   g_clear_object (&w->stream);
   g_clear_object (&w->file);
@@ -392,24 +397,6 @@ put_field (Writer     *w,
   put_char (w, '"');
 }
 
-static inline void
-put_uint (Writer  *w,
-          guint64  value)
-{
-  char digits[24];
-  int n = 0;
-
-  do
-    {
-      digits[n++] = (char) ('0' + value % 10);
-      value /= 10;
-    }
-  while (value != 0);
-
-  while (n > 0)
-    put_char (w, digits[--n]);
-}
-
 /* At least @width digits, with leading zeros. */
 static inline void
 put_padded (Writer  *w,
@@ -430,6 +417,13 @@ put_padded (Writer  *w,
     digits[n++] = '0';
   while (n > 0)
     put_char (w, digits[--n]);
+}
+
+static inline void
+put_uint (Writer  *w,
+          guint64  value)
+{
+  put_padded (w, value, 1);
 }
 
 static inline void
@@ -524,6 +518,24 @@ put_datetime (Writer         *w,
   put_str (w, cal->summer[i] ? "+02:00" : "+01:00");
 }
 
+/* Ids sort as text in their order: E00042, C0001234. */
+static inline void
+put_event_id (Writer *w,
+              guint   index,
+              int     digits)
+{
+  put_char (w, 'E');
+  put_padded (w, index + 1, digits);
+}
+
+static inline void
+put_customer_id (Writer  *w,
+                 guint64  id)
+{
+  put_char (w, 'C');
+  put_padded (w, id, 7);
+}
+
 /* The programme. */
 
 typedef struct
@@ -579,7 +591,9 @@ typedef struct
   GArray          *events;
   EventIndex      *by_archetype;
   EventIndex       all;
-  guint            place_weight_total;
+  int              event_digits;
+  guint            customer_shares[64];
+  guint           *place_weights;
   Calendar         calendar;
 
   guint64          next_invoice;
@@ -605,16 +619,25 @@ series_clear (gpointer data)
   g_free (s->aspects);
 }
 
+/* Adds "kind:value" unless the event has it already, as a crossover
+ * may bring a composer twice. */
 static void
 aspect_add (GString    *aspects,
             const char *kind,
             const char *value)
 {
+  g_autofree char *item = g_strconcat (kind, ":", value, NULL);
+  gsize n = strlen (item);
+
   g_assert (strchr (value, '|') == NULL);
+
+  for (const char *p = strstr (aspects->str, item); p != NULL; p = strstr (p + 1, item))
+    if ((p == aspects->str || p[-1] == '|') && (p[n] == '\0' || p[n] == '|'))
+      return;
 
   if (aspects->len > 0)
     g_string_append_c (aspects, '|');
-  g_string_append_printf (aspects, "%s:%s", kind, value);
+  g_string_append (aspects, item);
 }
 
 static const BhDemoCreator *
@@ -740,12 +763,7 @@ series_make (Series                *s,
 
   aspect_add (aspects, "atmosphere", rng_pick (rng, a->atmospheres));
   if (rng_percent (rng, 30))
-    {
-      const char *more = rng_pick (rng, a->atmospheres);
-
-      if (strstr (aspects->str, more) == NULL)
-        aspect_add (aspects, "atmosphere", more);
-    }
+    aspect_add (aspects, "atmosphere", rng_pick (rng, a->atmospheres));
 
   switch (a->title_style)
     {
@@ -804,28 +822,6 @@ pick_hall (Rng                   *rng,
   return a->halls[rng_below (rng, n)];
 }
 
-/* The usual start of a performance, in minutes after midnight. */
-static guint
-start_minute (Rng   *rng,
-              guint  archetype,
-              int    wday)
-{
-  const char *key = _bh_demo_archetypes[archetype].key;
-
-  if (g_str_equal (key, "family_festive"))
-    return rng_percent (rng, 50) ? 11 * 60 : 16 * 60;
-  if (g_str_equal (key, "chamber") && wday == 0)
-    return 11 * 60;
-  if (g_str_equal (key, "opera_german"))
-    return rng_percent (rng, 50) ? 17 * 60 : 18 * 60;
-  if (g_str_equal (key, "jazz_crossover"))
-    return 20 * 60 + 30;
-  if (g_str_equal (key, "theatre") || g_str_equal (key, "baroque"))
-    return 19 * 60 + 30;
-
-  return rng_percent (rng, 70) ? 20 * 60 : 19 * 60;
-}
-
 /* Summer break from mid-July to the end of August, except outdoors. */
 static gboolean
 is_summer_break (gint32 day)
@@ -855,6 +851,16 @@ december_day (Demo   *demo,
     december = days_from_civil (y + 1, 12, rng_range (rng, 1, 22));
 
   return december;
+}
+
+static gint32
+september_first (gint32 day)
+{
+  int y, m, d;
+
+  civil_from_days (day, &y, &m, &d);
+
+  return days_from_civil (y, 9, 1);
 }
 
 static int
@@ -889,8 +895,11 @@ make_events (Demo *demo)
   g_assert (_bh_demo_n_archetypes <= 64);
 
   rng_init (&rng, demo->seed, G_GUINT64_CONSTANT (0xe7e7e7));
+  /* Shares are of performances; a production of a long-running taste
+   * takes several. */
   for (guint i = 0; i < _bh_demo_n_archetypes; i++)
-    shares[i] = _bh_demo_archetypes[i].series_share;
+    shares[i] = _bh_demo_archetypes[i].event_share * 200
+                / (_bh_demo_archetypes[i].performances_min + _bh_demo_archetypes[i].performances_max);
 
   demo->series = g_array_new (FALSE, TRUE, sizeof (Series));
   g_array_set_clear_func (demo->series, series_clear);
@@ -905,8 +914,12 @@ make_events (Demo *demo)
                                         (int) a->performances_max);
       guint hall = pick_hall (&rng, a);
       gint32 span = (gint32) n_perf * 7;
+      /* A golden-ratio sequence spreads productions evenly over the years,
+       * so that small demos have full seasons too. */
+      guint64 spread = (guint64) demo->series->len * G_GUINT64_CONSTANT (0x9e3779b97f4a7c15);
       gint32 day = demo->first_day
-                   + (gint32) rng_below (&rng, (guint32) (demo->last_day - demo->first_day - span));
+                   + (gint32) (((spread >> 32)
+                                * (guint64) (demo->last_day - demo->first_day - span)) >> 32);
       guint popularity = (guint) rng_range (&rng, 30, 100);
       guint price;
       guint season;
@@ -963,13 +976,17 @@ make_events (Demo *demo)
           Event e = { 0 };
           int wday;
 
-          /* Monday is the day the houses are dark. */
+          /* The houses are dark in the summer break and on Mondays. */
+          if (hall != BH_DEMO_HALL_OPEN_AIR && is_summer_break (day))
+            day = september_first (day) + rng_range (&rng, 0, 6);
           if (weekday (day) == 1)
             day += rng_range (&rng, 1, 4);
+          if (day > demo->last_day)
+            break;
           wday = weekday (day);
 
           e.day = day;
-          e.minute = (guint16) start_minute (&rng, archetype, wday);
+          e.minute = (guint16) (wday == 0 ? a->sunday_minute : a->start_minute);
           e.hall = (guint8) hall;
           e.archetype = (guint8) archetype;
           e.archetype2 = (guint8) archetype2;
@@ -1085,11 +1102,6 @@ static gboolean
 write_events (Demo    *demo,
               GError **error)
 {
-  guint digits = 5;
-
-  while (demo->events->len >= 100000 && digits < 6)
-    digits++;
-
   for (guint i = 0; i < demo->events->len; i++)
     {
       const Event *e = &g_array_index (demo->events, Event, i);
@@ -1102,8 +1114,7 @@ write_events (Demo    *demo,
           !writer_reserve (p, demo->cancellable, error))
         return FALSE;
 
-      put_char (w, 'E');
-      put_padded (w, i + 1, (int) digits);
+      put_event_id (w, i, demo->event_digits);
       put_char (w, ',');
       put_field (w, s->title);
       put_char (w, ',');
@@ -1114,7 +1125,9 @@ write_events (Demo    *demo,
       put_field (w, hall->venue);
       put_char (w, ',');
       put_field (w, hall->name);
-      put_str (w, ",Freiburg im Breisgau,");
+      put_char (w, ',');
+      put_field (w, hall->city);
+      put_char (w, ',');
       put_uint (w, hall->capacity);
       put_char (w, ',');
       put_field (w, s->code);
@@ -1127,8 +1140,7 @@ write_events (Demo    *demo,
           g_autofree char *work = g_strdup_printf ("%s (%s)", s->program[j].work,
                                                    s->program[j].creator);
 
-          put_char (p, 'E');
-          put_padded (p, i + 1, (int) digits);
+          put_event_id (p, i, demo->event_digits);
           put_str (p, ",work,");
           put_field (p, work);
           put_end (p);
@@ -1152,29 +1164,15 @@ typedef struct
   gint32  events_seen[8];
 } Customer;
 
-static guint
-pick_archetype_by_share (Rng *rng)
-{
-  guint r = rng_below (rng, 1000);
-
-  for (guint i = 0; i < _bh_demo_n_archetypes; i++)
-    {
-      if (r < _bh_demo_archetypes[i].customer_share)
-        return i;
-      r -= _bh_demo_archetypes[i].customer_share;
-    }
-
-  return _bh_demo_n_archetypes - 1;
-}
-
 static void
-customer_tastes (Customer *c,
+customer_tastes (Demo     *demo,
+                 Customer *c,
                  Rng      *rng)
 {
   guint r = rng_below (rng, 100);
   guint wanted = r < 50 ? 1 : r < 85 ? 2 : 3;
 
-  c->archetypes[0] = pick_archetype_by_share (rng);
+  c->archetypes[0] = rng_weighted (rng, demo->customer_shares, _bh_demo_n_archetypes);
   c->n_archetypes = 1;
 
   while (c->n_archetypes < wanted)
@@ -1186,7 +1184,7 @@ customer_tastes (Customer *c,
       if (prev->neighbour >= 0 && rng_percent (rng, 45))
         next = (guint) prev->neighbour;
       else
-        next = pick_archetype_by_share (rng);
+        next = rng_weighted (rng, demo->customer_shares, _bh_demo_n_archetypes);
 
       for (guint i = 0; i < c->n_archetypes; i++)
         seen |= c->archetypes[i] == next;
@@ -1261,12 +1259,9 @@ put_sale (Demo     *demo,
   if (customer == 0)
     put_str (w, "ANON");
   else
-    {
-      put_char (w, 'C');
-      put_padded (w, customer, 7);
-    }
-  put_str (w, ",E");
-  put_padded (w, event + 1, demo->events->len >= 100000 ? 6 : 5);
+    put_customer_id (w, customer);
+  put_char (w, ',');
+  put_event_id (w, event, demo->event_digits);
   put_char (w, ',');
   put_datetime (w, &demo->calendar, day, second);
   put_char (w, ',');
@@ -1296,9 +1291,9 @@ pick_quantity (Rng  *rng,
 {
   static const guint weights[] = { 35, 48, 8, 9 };
   static const guint family_weights[] = { 5, 30, 35, 30 };
-  gboolean family = g_str_equal (_bh_demo_archetypes[archetype].key, "family_festive");
+  gboolean families = _bh_demo_archetypes[archetype].families;
 
-  return 1 + rng_weighted (rng, family ? family_weights : weights, 4);
+  return 1 + rng_weighted (rng, families ? family_weights : weights, 4);
 }
 
 /* One sale line at the usual prices: sometimes reduced, sometimes a
@@ -1314,8 +1309,7 @@ put_priced_sale (Demo     *demo,
                  guint     quantity)
 {
   const Event *e = &g_array_index (demo->events, Event, event_index);
-  const char *key = _bh_demo_archetypes[e->archetype].key;
-  guint vip_percent = g_str_has_prefix (key, "opera") || g_str_has_prefix (key, "star") ? 9 : 3;
+  guint vip_percent = _bh_demo_archetypes[e->archetype].vip_percent;
   guint regular = e->price_cents;
   guint r = rng_below (rng, 1000);
 
@@ -1569,22 +1563,6 @@ put_email (Writer     *w,
   put_str (w, rng_pick (rng, _bh_demo_mail_domains));
 }
 
-static const BhDemoPlace *
-pick_place (Demo *demo,
-            Rng  *rng)
-{
-  guint r = rng_below (rng, demo->place_weight_total);
-
-  for (guint i = 0; i < _bh_demo_n_places; i++)
-    {
-      if (r < _bh_demo_places[i].weight)
-        return &_bh_demo_places[i];
-      r -= _bh_demo_places[i].weight;
-    }
-
-  g_assert_not_reached ();
-}
-
 static void
 write_customer_row (Demo     *demo,
                     Rng      *rng,
@@ -1593,18 +1571,19 @@ write_customer_row (Demo     *demo,
   static const char *const opted_out[] = { "true", "1", "yes", "ja" };
   static const char *const not_opted_out[] = { "false", "0", "no", "nein" };
   Writer *w = &demo->customers_out;
-  const BhDemoPlace *place = pick_place (demo, rng);
+  const BhDemoPlace *place = &_bh_demo_places[rng_weighted (rng, demo->place_weights,
+                                                            _bh_demo_n_places)];
   gboolean female = rng_percent (rng, 54);
   const char *first = rng_pick (rng, female ? _bh_demo_female_names : _bh_demo_male_names);
   const char *last = rng_pick (rng, _bh_demo_last_names);
   const char *street;
-  const char *primary = _bh_demo_archetypes[c->archetypes[0]].key;
+  const BhDemoArchetype *primary = &_bh_demo_archetypes[c->archetypes[0]];
   int birth_year;
   guint r;
 
+  /* Classical audiences are older; a sum of three draws gives a hump. */
   birth_year = 1938 + rng_range (rng, 0, 22) + rng_range (rng, 0, 22) + rng_range (rng, 0, 22);
-  if (g_str_equal (primary, "family_festive") || g_str_equal (primary, "jazz_crossover"))
-    birth_year = MIN (birth_year + 15, 2006);
+  birth_year = MIN (birth_year + (int) primary->youth_years, 2006);
 
   if (g_str_equal (place->country, "CH"))
     street = rng_pick (rng, _bh_demo_streets_ch);
@@ -1613,8 +1592,7 @@ write_customer_row (Demo     *demo,
   else
     street = rng_pick (rng, _bh_demo_streets_de);
 
-  put_char (w, 'C');
-  put_padded (w, c->id, 7);
+  put_customer_id (w, c->id);
   put_char (w, ',');
   r = rng_below (rng, 100);
   if (r >= 3)
@@ -1668,8 +1646,7 @@ write_truth_row (Demo     *demo,
 {
   Writer *w = &demo->truth_out;
 
-  put_char (w, 'C');
-  put_padded (w, c->id, 7);
+  put_customer_id (w, c->id);
   put_char (w, ',');
   for (guint i = 0; i < c->n_archetypes; i++)
     {
@@ -1692,11 +1669,12 @@ write_customer (Demo    *demo,
 
   rng_init (&rng, demo->seed, (guint64) i + 1);
   c.id = (guint64) i + 1;
-  customer_tastes (&c, &rng);
+  customer_tastes (demo, &c, &rng);
   target = customer_activity (&rng);
 
   /* The years a customer comes: heavy buyers stay longer. */
-  c.from = demo->first_day - 700 + (gint32) rng_below (&rng, (guint32) (demo->today - demo->first_day + 640));
+  c.from = demo->first_day - 700
+           + (gint32) rng_below (&rng, (guint32) (demo->today - demo->first_day + 640));
   length = 200 + (gint32) rng_below (&rng, 900) + (gint32) MIN (target, 100) * 15;
   c.to = MIN (c.from + length, demo->last_day);
   c.from = MAX (c.from, demo->first_day);
@@ -1749,6 +1727,7 @@ demo_clear (Demo *demo)
   g_clear_pointer (&demo->by_archetype, g_free);
   event_index_clear (&demo->all);
   calendar_clear (&demo->calendar);
+  g_clear_pointer (&demo->place_weights, g_free);
   g_clear_pointer (&demo->events, g_array_unref);
   g_clear_pointer (&demo->series, g_array_unref);
 }
@@ -1779,14 +1758,19 @@ demo_run (Demo    *demo,
 
   report (demo, 0.0, "Planning the seasons");
   make_events (demo);
+  demo->event_digits = demo->events->len >= 100000 ? 6 : 5;
   demo->by_archetype = g_new0 (EventIndex, _bh_demo_n_archetypes);
   for (guint i = 0; i < _bh_demo_n_archetypes; i++)
     event_index_build (&demo->by_archetype[i], demo->events, (int) i);
   event_index_build (&demo->all, demo->events, -1);
   /* Purchases start at most a year before the first season. */
   calendar_init (&demo->calendar, demo->first_day - 400, demo->last_day);
+  g_assert (_bh_demo_n_archetypes <= G_N_ELEMENTS (demo->customer_shares));
+  for (guint i = 0; i < _bh_demo_n_archetypes; i++)
+    demo->customer_shares[i] = _bh_demo_archetypes[i].customer_share;
+  demo->place_weights = g_new (guint, _bh_demo_n_places);
   for (guint i = 0; i < _bh_demo_n_places; i++)
-    demo->place_weight_total += _bh_demo_places[i].weight;
+    demo->place_weights[i] = _bh_demo_places[i].weight;
 
   if (!writer_open (&demo->events_out, demo->out_dir, "events.csv",
                     "event_id,title,date,time,venue,hall,city,capacity,series,aspects", error) ||

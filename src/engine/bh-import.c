@@ -658,6 +658,14 @@ parse_cents (const char *s,
   gint64 units = 0;
   int decimals = -1;
   gboolean any = FALSE;
+  guint marks = 0;
+
+  for (gsize i = 0; i < length; i++)
+    marks += s[i] == '.' || s[i] == ',';
+
+  if (marks > 1)
+    return "a price has one decimal mark and no thousands separators, "
+           "like 1234.50 or 1234,50";
 
   for (gsize i = 0; i < length; i++)
     {
@@ -673,12 +681,7 @@ parse_cents (const char *s,
             return "the price is too large";
         }
       else if (c == '.' || c == ',')
-        {
-          if (decimals >= 0)
-            return "a price has one decimal mark and no thousands separators, "
-                   "like 1234.50 or 1234,50";
-          decimals = 0;
-        }
+        decimals = 0;
       else if (c == '-')
         return "a price cannot be negative";
       else
@@ -874,21 +877,21 @@ add_file (Run         *run,
   GStatBuf st;
   Kind kind;
 
-  if (!kind_from_name (basename, &kind))
-    {
-      g_set_error (error, BH_ERROR, BH_ERROR_INVALID_DATA,
-                   "%s: the file name does not say what the file holds; name it "
-                   "events.csv, program.csv, customers.csv or sales.csv "
-                   "(a prefix such as 2026-12-01_ is fine)", path);
-      return FALSE;
-    }
-
   if (g_stat (path, &st) != 0)
     {
       int errsv = errno;
 
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
                    "Could not read %s: %s", path, g_strerror (errsv));
+      return FALSE;
+    }
+
+  if (!kind_from_name (basename, &kind))
+    {
+      g_set_error (error, BH_ERROR, BH_ERROR_INVALID_DATA,
+                   "%s: the file name does not say what the file holds; name it "
+                   "events.csv, program.csv, customers.csv or sales.csv "
+                   "(a prefix such as 2026-12-01_ is fine)", path);
       return FALSE;
     }
 

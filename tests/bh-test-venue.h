@@ -11,6 +11,7 @@
 
 #include "backhaul.h"
 #include "bh-builder.h"
+#include "bh-test-util.h"
 #include "bh-snapshot.h"
 
 G_BEGIN_DECLS
@@ -46,14 +47,7 @@ venue_make_dir (void)
 static inline void
 venue_remove_dir (const char *dir)
 {
-  g_autofree char *db = g_build_filename (dir, "backhaul.db", NULL);
-  g_autofree char *wal = g_strconcat (db, "-wal", NULL);
-  g_autofree char *shm = g_strconcat (db, "-shm", NULL);
-
-  g_remove (wal);
-  g_remove (shm);
-  g_remove (db);
-  g_rmdir (dir);
+  bh_test_remove_tree (dir);
 }
 
 static inline void

@@ -308,10 +308,14 @@ static gboolean
 city_in (const char * const *cities,
          const char         *city)
 {
-  for (guint i = 0; cities != NULL && cities[i]; i++)
-    if (city != NULL && g_utf8_collate (g_utf8_casefold (cities[i], -1),
-                                        g_utf8_casefold (city, -1)) == 0)
-      return TRUE;
+  for (guint i = 0; cities != NULL && cities[i] && city != NULL; i++)
+    {
+      g_autofree char *a = g_utf8_casefold (cities[i], -1);
+      g_autofree char *b = g_utf8_casefold (city, -1);
+
+      if (g_str_equal (a, b))
+        return TRUE;
+    }
 
   return FALSE;
 }

@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 
 #include "backhaul.h"
+#include "bh-test-util.h"
 
 typedef struct
 {
@@ -17,29 +18,6 @@ typedef struct
   char    *files;
   BhStore *store;
 } Fixture;
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
-  if (!g_file_test (path, G_FILE_TEST_IS_DIR))
-    {
-      g_remove (path);
-      return;
-    }
-
-  dir = g_dir_open (path, 0, NULL);
-  while (dir && (name = g_dir_read_name (dir)))
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      remove_tree (child);
-    }
-
-  g_rmdir (path);
-}
 
 static void
 fixture_set_up (Fixture       *fx,
@@ -62,7 +40,7 @@ fixture_tear_down (Fixture       *fx,
                    gconstpointer  data)
 {
   g_clear_object (&fx->store);
-  remove_tree (fx->root);
+  bh_test_remove_tree (fx->root);
   g_free (fx->root);
   g_free (fx->data_dir);
   g_free (fx->files);

@@ -94,23 +94,13 @@ demo_setup (void)
 static void
 demo_teardown (void)
 {
-  const char *files[] = {
-    "events.csv", "program.csv", "customers.csv", "sales.csv", "truth.csv",
-  };
-
   if (demo == NULL)
     return;
 
-  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
-    {
-      g_autofree char *path = g_build_filename (demo->csv_dir, files[i], NULL);
-
-      g_remove (path);
-    }
-  g_rmdir (demo->csv_dir);
   g_clear_pointer (&demo->snapshot, bh_snapshot_unref);
   g_clear_object (&demo->store);
-  venue_remove_dir (demo->data_dir);
+  bh_test_remove_tree (demo->csv_dir);
+  bh_test_remove_tree (demo->data_dir);
   g_hash_table_unref (demo->truth);
   g_free (demo->csv_dir);
   g_free (demo->data_dir);

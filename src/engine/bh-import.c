@@ -15,6 +15,7 @@
 
 #include "bh-csv.h"
 #include "bh-error.h"
+#include "bh-format.h"
 #include "bh-import.h"
 
 /*
@@ -339,23 +340,6 @@ run_clear (Run *run)
 
 /* Helpers */
 
-static char *
-format_count (guint64 n)
-{
-  g_autofree char *digits = g_strdup_printf ("%" G_GUINT64_FORMAT, n);
-  GString *out = g_string_new (NULL);
-  gsize len = strlen (digits);
-
-  for (gsize i = 0; i < len; i++)
-    {
-      if (i > 0 && (len - i) % 3 == 0)
-        g_string_append_c (out, ',');
-      g_string_append_c (out, digits[i]);
-    }
-
-  return g_string_free (out, FALSE);
-}
-
 static void
 report_progress (Run        *run,
                  double      fraction,
@@ -377,7 +361,7 @@ report_rows (Run       *run,
   if (run->progress == NULL)
     return;
 
-  count = format_count (rows);
+  count = bh_format_count (rows);
   message = g_strdup_printf ("%s: %s rows", file->basename, count);
   report_progress (run, READ_SHARE * (run->done_bytes + offset) / MAX (run->total_bytes, 1),
                    message);
@@ -2733,8 +2717,8 @@ sales_writer_add (Run          *run,
 
       if (++sw->done % PROGRESS_ROWS == 0)
         {
-          g_autofree char *done = format_count (sw->done);
-          g_autofree char *total = format_count (run->n_sales);
+          g_autofree char *done = bh_format_count (sw->done);
+          g_autofree char *total = bh_format_count (run->n_sales);
           g_autofree char *message = g_strdup_printf ("Storing %s of %s sales", done, total);
 
           if (g_cancellable_set_error_if_cancelled (run->cancellable, error))
@@ -3029,7 +3013,7 @@ set_problems_error (Run     *run,
                     GError **error)
 {
   g_autoptr(GString) message = g_string_new (NULL);
-  g_autofree char *count = format_count (run->n_problems);
+  g_autofree char *count = bh_format_count (run->n_problems);
 
   g_string_append_printf (message, "Nothing was imported: %s %s in the files:",
                           count, run->n_problems == 1 ? "problem" : "problems");
@@ -3039,7 +3023,7 @@ set_problems_error (Run     *run,
 
   if (run->n_problems > run->problems->len)
     {
-      g_autofree char *more = format_count (run->n_problems - run->problems->len);
+      g_autofree char *more = bh_format_count (run->n_problems - run->problems->len);
 
       g_string_append_printf (message, "\nand %s more", more);
     }

@@ -340,7 +340,8 @@ download_action (GtkWidget  *widget,
   BhClusterView *self = BH_CLUSTER_VIEW (widget);
   g_autofree char *name = _bh_cluster_view_dup_suggested_name (self);
 
-  bh_export_choose_file (widget, name, save_to_file_cb, g_object_ref (self), g_object_unref);
+  bh_export_choose_file (widget, _("Download Customer List"), name, save_to_file_cb,
+                         g_object_ref (self), g_object_unref);
 }
 
 static void

@@ -86,8 +86,12 @@ on_save_response_cb (GtkNativeDialog *dialog,
   g_object_unref (dialog);
 }
 
+/* Asks for a CSV file to save to (@suggested_name set) or to read from
+ * (@suggested_name %NULL) and calls @func with it, unless the user
+ * cancels; @user_data_free runs in either case. */
 void
 bh_export_choose_file (GtkWidget        *widget,
+                       const char       *title,
                        const char       *suggested_name,
                        BhExportFileFunc  func,
                        gpointer          user_data,
@@ -95,23 +99,29 @@ bh_export_choose_file (GtkWidget        *widget,
 {
   GtkFileChooserNative *dialog;
   g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  gboolean save = suggested_name != NULL;
   GtkRoot *root;
   Choice *choice;
 
   g_return_if_fail (GTK_IS_WIDGET (widget));
+  g_return_if_fail (title != NULL);
   g_return_if_fail (func != NULL);
 
   root = gtk_widget_get_root (widget);
-  dialog = gtk_file_chooser_native_new (_("Download Customer List"),
+  dialog = gtk_file_chooser_native_new (title,
                                         GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                        GTK_FILE_CHOOSER_ACTION_SAVE,
-                                        _("_Save"), _("_Cancel"));
+                                        save ? GTK_FILE_CHOOSER_ACTION_SAVE
+                                             : GTK_FILE_CHOOSER_ACTION_OPEN,
+                                        save ? _("_Save") : _("_Load"), _("_Cancel"));
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), suggested_name);
+  if (save)
+    gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), suggested_name);
 
   gtk_file_filter_set_name (filter, _("CSV files"));
   gtk_file_filter_add_mime_type (filter, "text/csv");
+  gtk_file_filter_add_mime_type (filter, "text/plain");
   gtk_file_filter_add_suffix (filter, "csv");
+  gtk_file_filter_add_suffix (filter, "txt");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
 
   choice = g_new0 (Choice, 1);

@@ -20,6 +20,7 @@ char   bh_export_get_delimiter     (void);
 char  *bh_export_suggest_name      (const char        *package_title,
                                     const char        *cluster_name);
 void   bh_export_choose_file       (GtkWidget         *widget,
+                                    const char        *title,
                                     const char        *suggested_name,
                                     BhExportFileFunc   func,
                                     gpointer           user_data,

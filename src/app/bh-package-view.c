@@ -524,7 +524,8 @@ download_action (GtkWidget  *widget,
   BhPackageView *self = BH_PACKAGE_VIEW (widget);
   g_autofree char *name = bh_export_suggest_name (bh_package_get_title (self->package), NULL);
 
-  bh_export_choose_file (widget, name, save_to_file_cb, g_object_ref (self), g_object_unref);
+  bh_export_choose_file (widget, _("Download Customer List"), name, save_to_file_cb,
+                         g_object_ref (self), g_object_unref);
 }
 
 static void

@@ -6,6 +6,7 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "bh-event-item.h"
@@ -313,6 +314,35 @@ test_assistant_settings (void)
   gtk_window_destroy (GTK_WINDOW (self));
 }
 
+/* Ids from a file: the first field of each line, a header skipped,
+ * quotes taken off. */
+static void
+test_assistant_ids_from_file (void)
+{
+  g_autoptr(BhBackend) backend = bh_test_new_backend ();
+  BhPackageAssistant *self = open_assistant (backend);
+  g_autofree char *dir = g_dir_make_tmp ("backhaul-ids-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "ids.csv", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(BhDefinition) definition = NULL;
+  g_autoptr(GError) error = NULL;
+  const char * const expected[] = { "C7", "C8", "C9", NULL };
+
+  g_file_set_contents (path, "customer_id,name\r\nC7,Anna\r\n\"C8\";Bea\n\nC9\n", -1, &error);
+  g_assert_no_error (error);
+
+  _bh_package_assistant_load_ids (self, "exclude", file);
+  bh_test_wait_until (estimate_shown, self);
+
+  definition = _bh_package_assistant_dup_definition (self);
+  g_assert_cmpstrv (definition->exclude_ids, expected);
+  g_assert_null (definition->include_ids);
+
+  g_remove (path);
+  g_rmdir (dir);
+  gtk_window_destroy (GTK_WINDOW (self));
+}
+
 typedef struct
 {
   GListModel *packages;
@@ -383,6 +413,7 @@ main (int   argc,
   g_test_add_func ("/app/assistant/estimate-follows", test_assistant_estimate_follows);
   g_test_add_func ("/app/assistant/estimate-latest-wins", test_assistant_estimate_latest_wins);
   g_test_add_func ("/app/assistant/settings", test_assistant_settings);
+  g_test_add_func ("/app/assistant/ids-from-file", test_assistant_ids_from_file);
   g_test_add_func ("/app/assistant/builds", test_assistant_builds);
 
   return g_test_run ();

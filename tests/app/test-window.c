@@ -13,6 +13,7 @@
 #include "bh-engine.h"
 #include "bh-format.h"
 #include "bh-local-backend.h"
+#include "bh-test-fixture.h"
 #include "bh-test-util.h"
 #include "bh-window-private.h"
 
@@ -93,6 +94,8 @@ test_empty_store_offers_import (Fixture       *fixture,
 
   g_assert_cmpstr (_bh_window_get_page (fixture->window), ==, "empty");
   g_assert_null (_bh_window_get_freshness (fixture->window));
+
+  bh_test_screenshot (GTK_WIDGET (fixture->window), "window-empty");
 }
 
 static void
@@ -110,6 +113,8 @@ test_store_without_packages (Fixture       *fixture,
   freshness = _bh_window_get_freshness (fixture->window);
   g_assert_nonnull (freshness);
   g_assert_nonnull (strstr (freshness, customers));
+
+  bh_test_screenshot (GTK_WIDGET (fixture->window), "window-no-packages");
 }
 
 static void
@@ -123,6 +128,7 @@ test_build_shows_list (Fixture       *fixture,
   g_autoptr(BhPackage) package = NULL;
   g_autoptr(GError) error = NULL;
   GListModel *shown;
+  JsonObject *first;
   const char *ids[2] = { NULL, NULL };
 
   wait_until_loaded (fixture->window);
@@ -132,9 +138,8 @@ test_build_shows_list (Fixture       *fixture,
   events = bh_backend_list_events_finish (fixture->backend,
                                           bh_test_wait_result (&events_result), &error);
   g_assert_no_error (error);
-  ids[0] = json_object_get_string_member (json_array_get_object_element (json_node_get_array (events),
-                                                                         0),
-                                          "id");
+  first = json_array_get_object_element (json_node_get_array (events), 0);
+  ids[0] = json_object_get_string_member (first, "id");
 
   definition->title = g_strdup ("First");
   definition->events = g_strdupv ((char **)ids);
@@ -151,6 +156,8 @@ test_build_shows_list (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_cmpstr (_bh_window_get_page (fixture->window), ==, "packages");
   g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 1);
+
+  bh_test_screenshot (GTK_WIDGET (fixture->window), "window-packages");
 }
 
 int
@@ -159,6 +166,9 @@ main (int   argc,
 {
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+  /* What the application does for the app's own icons. */
+  gtk_icon_theme_add_resource_path (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
+                                    "/io/github/backhaul/Backhaul/icons");
 
   g_test_add ("/app/window/empty-store-offers-import", Fixture, NULL,
               fixture_set_up_empty, test_empty_store_offers_import, fixture_tear_down);

@@ -87,7 +87,7 @@ test_lists_problems (void)
 {
   g_autofree char *store = bh_test_make_dir ();
   g_autofree char *csv = bh_test_make_dir ();
-  g_autoptr(BhBackend) backend = bh_local_backend_new (store);
+  BhBackend *backend = bh_local_backend_new (store);
   const char *paths[] = { csv, NULL };
   GtkWindow *dialog;
   GListModel *problems;
@@ -125,6 +125,7 @@ test_lists_problems (void)
   g_assert_cmpint (count_customers (backend), ==, 0);
 
   gtk_window_destroy (dialog);
+  bh_test_release_backend (backend);
   bh_test_remove_dir (csv);
   bh_test_remove_dir (store);
 }

@@ -130,6 +130,63 @@ test_lists_problems (void)
   bh_test_remove_dir (store);
 }
 
+static GPtrArray *
+list_demo_dirs (void)
+{
+  g_autoptr(GDir) tmp = g_dir_open (g_get_tmp_dir (), 0, NULL);
+  GPtrArray *dirs = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  while (tmp != NULL && (name = g_dir_read_name (tmp)) != NULL)
+    if (g_str_has_prefix (name, "backhaul-demo-"))
+      g_ptr_array_add (dirs, g_strdup (name));
+
+  return dirs;
+}
+
+static gboolean
+has_new_demo_dir (GPtrArray *before)
+{
+  g_autoptr(GPtrArray) now = list_demo_dirs ();
+
+  for (guint i = 0; i < now->len; i++)
+    if (!g_ptr_array_find_with_equal_func (before, now->pdata[i], g_str_equal, NULL))
+      return TRUE;
+
+  return FALSE;
+}
+
+static void
+test_demo_leaves_no_folder (void)
+{
+  g_autofree char *store = bh_test_make_dir ();
+  g_autoptr(GPtrArray) before = list_demo_dirs ();
+  BhBackend *backend = bh_local_backend_new (store);
+  GtkWindow *dialog;
+
+  dialog = bh_import_dialog_new (NULL, backend);
+  gtk_window_present (dialog);
+  bh_import_dialog_load_demo (BH_IMPORT_DIALOG (dialog));
+
+  while (g_strcmp0 (bh_import_dialog_get_page (BH_IMPORT_DIALOG (dialog)), "progress") == 0)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_cmpstr (bh_import_dialog_get_page (BH_IMPORT_DIALOG (dialog)), ==, "done");
+  g_assert_cmpint (count_customers (backend), >, 0);
+
+  /* The demo's names and addresses do not stay behind in /tmp. A worker
+   * deletes them, which the main loop hears nothing of. */
+  while (has_new_demo_dir (before))
+    {
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (G_USEC_PER_SEC / 100);
+    }
+
+  gtk_window_destroy (dialog);
+  bh_test_release_backend (backend);
+  bh_test_remove_dir (store);
+}
+
 static void
 test_parse_keeps_reason_whole (void)
 {
@@ -163,6 +220,7 @@ main (int   argc,
 
   g_test_add_func ("/app/import-dialog/lists-problems", test_lists_problems);
   g_test_add_func ("/app/import-dialog/parse-keeps-reason-whole", test_parse_keeps_reason_whole);
+  g_test_add_func ("/app/import-dialog/demo-leaves-no-folder", test_demo_leaves_no_folder);
 
   return g_test_run ();
 }

@@ -6,7 +6,7 @@
 
 #include "config.h"
 
-#include "bh-test-venue.h"
+#include "bh-test-csv-venue.h"
 
 static char *
 to_text (JsonNode *node)
@@ -322,6 +322,69 @@ test_package_delete (void)
   g_assert_error (error, BH_ERROR, BH_ERROR_NOT_FOUND);
 }
 
+typedef struct
+{
+  BhTestVenue *venue;
+  const char  *events;
+  BhPackage   *package;
+  guint        listed;
+} Worker;
+
+static gpointer
+build_in_thread (gpointer data)
+{
+  Worker *worker = data;
+  g_autoptr(BhDefinition) definition = bh_test_definition (worker->events, worker->events);
+  g_autoptr(GArray) members = NULL;
+  g_autoptr(GError) error = NULL;
+
+  worker->package = bh_engine_build (worker->venue->engine, definition, NULL, NULL, NULL,
+                                     &error);
+  g_assert_no_error (error);
+
+  members = bh_engine_list_members (worker->venue->engine,
+                                    bh_package_get_id (worker->package), -1, NULL, &error);
+  g_assert_no_error (error);
+  worker->listed = members->len;
+
+  return NULL;
+}
+
+static void
+test_package_threads (void)
+{
+  static const char * const events[] = {
+    BH_TEST_EVENT_OPERA, BH_TEST_EVENT_SYMPHONY, BH_TEST_EVENT_JAZZ, BH_TEST_EVENT_CROSSOVER,
+  };
+  g_autoptr(BhTestVenue) venue = bh_test_venue_new ();
+  Worker workers[G_N_ELEMENTS (events)];
+  GThread *threads[G_N_ELEMENTS (events)];
+  g_autoptr(GPtrArray) packages = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* Several builds at once, as the app and the server run them, while
+   * the snapshot is swapped by an import. */
+  for (guint i = 0; i < G_N_ELEMENTS (events); i++)
+    {
+      workers[i] = (Worker) { venue, events[i], NULL, 0 };
+      threads[i] = g_thread_new ("build", build_in_thread, &workers[i]);
+    }
+
+  bh_test_venue_import (venue, "customers.csv", "customer_id,email\nC9999,new@example.org\n");
+
+  for (guint i = 0; i < G_N_ELEMENTS (events); i++)
+    {
+      g_thread_join (threads[i]);
+      g_assert_cmpint (bh_package_get_status (workers[i].package), ==, BH_PACKAGE_STATUS_DONE);
+      g_assert_cmpuint (workers[i].listed, ==, bh_package_get_members (workers[i].package));
+      g_clear_object (&workers[i].package);
+    }
+
+  packages = bh_engine_list_packages (venue->engine, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (packages->len, ==, G_N_ELEMENTS (events));
+}
+
 static void
 test_package_cli (void)
 {
@@ -404,6 +467,7 @@ main (int   argc,
   g_test_add_func ("/package/members", test_package_members);
   g_test_add_func ("/package/regenerate/new-expiry", test_package_regenerate);
   g_test_add_func ("/package/delete", test_package_delete);
+  g_test_add_func ("/package/threads", test_package_threads);
   g_test_add_func ("/package/cli", test_package_cli);
 
   return g_test_run ();

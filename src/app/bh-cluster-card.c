@@ -30,6 +30,7 @@ struct _BhClusterCard
   GtkLabel     *name_label;
   GtkLabel     *size_label;
   GtkButton    *open_button;
+  GtkBox       *details_box;
   BhBarChart   *topics_chart;
   GtkGrid      *figures_grid;
   GtkLabel     *top_events_label;
@@ -322,6 +323,7 @@ bh_cluster_card_class_init (BhClusterCardClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BhClusterCard, name_label);
   gtk_widget_class_bind_template_child (widget_class, BhClusterCard, size_label);
   gtk_widget_class_bind_template_child (widget_class, BhClusterCard, open_button);
+  gtk_widget_class_bind_template_child (widget_class, BhClusterCard, details_box);
   gtk_widget_class_bind_template_child (widget_class, BhClusterCard, topics_chart);
   gtk_widget_class_bind_template_child (widget_class, BhClusterCard, figures_grid);
   gtk_widget_class_bind_template_child (widget_class, BhClusterCard, top_events_label);
@@ -359,13 +361,19 @@ bh_cluster_card_get_cluster (BhClusterCard *self)
   return self->cluster;
 }
 
-/* Shows the sign that the card can be dragged out as a file. */
+/* Shows the sign that the card can be dragged out as a file, and puts
+ * the topics beside the figures: a card alone on top of a list has the
+ * width and should leave the list the height. */
 void
 bh_cluster_card_set_draggable (BhClusterCard *self,
                                gboolean       draggable)
 {
   g_return_if_fail (BH_IS_CLUSTER_CARD (self));
 
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (self->details_box),
+                                  draggable ? GTK_ORIENTATION_HORIZONTAL
+                                            : GTK_ORIENTATION_VERTICAL);
+  gtk_box_set_spacing (self->details_box, draggable ? 24 : 10);
   gtk_widget_set_visible (GTK_WIDGET (self->drag_icon), draggable);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self),
                                draggable

@@ -17,6 +17,7 @@ GtkEditable        *_bh_cluster_view_get_search          (BhClusterView *self);
 char               *_bh_cluster_view_dup_suggested_name  (BhClusterView *self);
 void                _bh_cluster_view_save_to             (BhClusterView *self,
                                                           GFile         *file);
+GtkDragSource      *_bh_cluster_view_get_drag_source     (BhClusterView *self);
 GdkContentProvider *_bh_cluster_view_prepare_drag        (BhClusterView *self);
 GFile              *_bh_cluster_view_get_drag_file       (BhClusterView *self);
 void                _bh_cluster_view_end_drag            (BhClusterView *self);

@@ -32,6 +32,7 @@ struct _BhClusterView
   BhPackage          *package;
   BhCluster          *cluster;
   GCancellable       *cancellable;
+  GtkDragSource      *drag_source;
   GBytes             *drag_csv;
   GFile              *drag_file;
   guint               loading_members : 1;
@@ -314,30 +315,14 @@ save_cb (GObject      *object,
          GAsyncResult *result,
          gpointer      user_data)
 {
-  g_autoptr(GTask) task = user_data;
-  BhClusterView *self = g_task_get_source_object (task);
-  GFile *file = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *message = NULL;
-  guint rows = 0;
+  g_autoptr(BhClusterView) self = user_data;
+  g_autofree char *message = bh_export_save_finish (result, NULL);
 
   self->exporting = FALSE;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "cluster.download", TRUE);
 
-  if (!bh_backend_export_finish (BH_BACKEND (object), result, &rows, &error))
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-
-      message = g_strdup_printf (_("The list could not be saved: %s"), error->message);
-    }
-  else
-    {
-      g_debug ("Saved a list of %u members", rows);
-      message = bh_export_describe (file, rows);
-    }
-
-  toast (self, message);
+  if (message != NULL)
+    toast (self, message);
 }
 
 static void
@@ -355,7 +340,8 @@ download_action (GtkWidget  *widget,
   BhClusterView *self = BH_CLUSTER_VIEW (widget);
   g_autofree char *name = _bh_cluster_view_dup_suggested_name (self);
 
-  bh_export_choose_file (widget, name, save_to_file_cb, g_object_ref (self), g_object_unref);
+  bh_export_choose_file (widget, _("Download Customer List"), name, save_to_file_cb,
+                         g_object_ref (self), g_object_unref);
 }
 
 static void
@@ -492,6 +478,7 @@ bh_cluster_view_new (BhBackend *backend,
   g_signal_connect_object (source, "drag-end", G_CALLBACK (on_drag_end_cb), self,
                            G_CONNECT_SWAPPED);
   gtk_widget_add_controller (card, GTK_EVENT_CONTROLLER (source));
+  self->drag_source = source;
 
   self->loading_members = TRUE;
   gtk_stack_set_visible_child_name (self->members_stack, "loading");
@@ -519,13 +506,16 @@ bh_cluster_view_get_cluster (BhClusterView *self)
   return self->cluster;
 }
 
-/* TRUE while members load, the drag list is made or a download runs. */
+/* TRUE while members load or are searched or sorted, the drag list is
+ * made or a download runs. */
 gboolean
 _bh_cluster_view_is_busy (BhClusterView *self)
 {
   g_return_val_if_fail (BH_IS_CLUSTER_VIEW (self), FALSE);
 
-  return self->loading_members || self->preparing_drag || self->exporting;
+  return self->loading_members || self->preparing_drag || self->exporting
+         || gtk_filter_list_model_get_pending (self->filter_model) > 0
+         || gtk_sort_list_model_get_pending (self->sort_model) > 0;
 }
 
 /* The rows as shown: searched and sorted. */
@@ -559,21 +549,16 @@ void
 _bh_cluster_view_save_to (BhClusterView *self,
                           GFile         *file)
 {
-  GTask *task;
-
   g_return_if_fail (BH_IS_CLUSTER_VIEW (self));
   g_return_if_fail (G_IS_FILE (file));
 
   self->exporting = TRUE;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "cluster.download", FALSE);
 
-  task = g_task_new (self, NULL, NULL, NULL);
-  g_task_set_task_data (task, g_object_ref (file), g_object_unref);
-  bh_backend_export_async (self->backend,
-                           bh_package_get_id (self->package),
-                           bh_cluster_get_index (self->cluster),
-                           bh_export_get_delimiter (),
-                           file, self->cancellable, save_cb, task);
+  bh_export_save_async (self->backend,
+                        bh_package_get_id (self->package),
+                        bh_cluster_get_index (self->cluster),
+                        file, self->cancellable, save_cb, g_object_ref (self));
 }
 
 /* Writes the list to a new private file and offers it as a file and as
@@ -622,6 +607,14 @@ _bh_cluster_view_prepare_drag (BhClusterView *self)
   g_boxed_free (GDK_TYPE_FILE_LIST, files);
 
   return gdk_content_provider_new_union (providers, G_N_ELEMENTS (providers));
+}
+
+GtkDragSource *
+_bh_cluster_view_get_drag_source (BhClusterView *self)
+{
+  g_return_val_if_fail (BH_IS_CLUSTER_VIEW (self), NULL);
+
+  return self->drag_source;
 }
 
 /* The file a running drag offers, %NULL when none runs. */

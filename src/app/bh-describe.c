@@ -113,18 +113,3 @@ bh_describe_settings (const BhDefinition *definition)
 
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
-
-/* "3 December 2026, 16:20" in local time; "–" for none. */
-char *
-bh_describe_date (GDateTime *date_time)
-{
-  g_autoptr(GDateTime) local = NULL;
-
-  if (date_time == NULL)
-    return g_strdup ("–");
-
-  local = g_date_time_to_local (date_time);
-
-  /* Translators: a date and time, see g_date_time_format() */
-  return g_date_time_format (local, _("%-d %B %Y, %H:%M"));
-}

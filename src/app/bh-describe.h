@@ -14,6 +14,5 @@ G_BEGIN_DECLS
 
 char *bh_describe_mode     (const BhDefinition *definition);
 char *bh_describe_settings (const BhDefinition *definition);
-char *bh_describe_date     (GDateTime          *date_time);
 
 G_END_DECLS

@@ -14,33 +14,26 @@
 #include <string.h>
 
 #include "bh-export.h"
+#include "bh-settings.h"
 
 /* What the package view and the cluster view share to hand lists out:
  * the save dialog, the file name suggested in it, and the private folder
  * that dragged lists pass through. */
 
-/* The delimiter chosen in the preferences, if the schema is installed;
- * a comma otherwise. */
+/* The delimiter chosen in the preferences; a comma where they are not
+ * installed. */
 char
 bh_export_get_delimiter (void)
 {
-  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
-  g_autoptr(GSettingsSchema) schema = NULL;
-  g_autoptr(GSettings) settings = NULL;
+  g_autoptr(GSettings) settings = bh_settings_dup_optional ();
   g_autofree char *delimiter = NULL;
 
-  if (source == NULL)
+  if (settings == NULL)
     return ',';
 
-  schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
-  if (schema == NULL || !g_settings_schema_has_key (schema, "export-delimiter"))
-    return ',';
-
-  settings = g_settings_new (APP_ID);
   delimiter = g_settings_get_string (settings, "export-delimiter");
 
-  return g_strcmp0 (delimiter, ";") == 0 || g_strcmp0 (delimiter, "semicolon") == 0
-         ? ';' : ',';
+  return g_strcmp0 (delimiter, ";") == 0 ? ';' : ',';
 }
 
 /* "Spring Gala – Baroque lovers.csv", with nothing a file system refuses. */
@@ -93,8 +86,12 @@ on_save_response_cb (GtkNativeDialog *dialog,
   g_object_unref (dialog);
 }
 
+/* Asks for a CSV file to save to (@suggested_name set) or to read from
+ * (@suggested_name %NULL) and calls @func with it, unless the user
+ * cancels; @user_data_free runs in either case. */
 void
 bh_export_choose_file (GtkWidget        *widget,
+                       const char       *title,
                        const char       *suggested_name,
                        BhExportFileFunc  func,
                        gpointer          user_data,
@@ -102,23 +99,29 @@ bh_export_choose_file (GtkWidget        *widget,
 {
   GtkFileChooserNative *dialog;
   g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  gboolean save = suggested_name != NULL;
   GtkRoot *root;
   Choice *choice;
 
   g_return_if_fail (GTK_IS_WIDGET (widget));
+  g_return_if_fail (title != NULL);
   g_return_if_fail (func != NULL);
 
   root = gtk_widget_get_root (widget);
-  dialog = gtk_file_chooser_native_new (_("Download Customer List"),
+  dialog = gtk_file_chooser_native_new (title,
                                         GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                        GTK_FILE_CHOOSER_ACTION_SAVE,
-                                        _("_Save"), _("_Cancel"));
+                                        save ? GTK_FILE_CHOOSER_ACTION_SAVE
+                                             : GTK_FILE_CHOOSER_ACTION_OPEN,
+                                        save ? _("_Save") : _("_Load"), _("_Cancel"));
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), suggested_name);
+  if (save)
+    gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), suggested_name);
 
   gtk_file_filter_set_name (filter, _("CSV files"));
   gtk_file_filter_add_mime_type (filter, "text/csv");
+  gtk_file_filter_add_mime_type (filter, "text/plain");
   gtk_file_filter_add_suffix (filter, "csv");
+  gtk_file_filter_add_suffix (filter, "txt");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
 
   choice = g_new0 (Choice, 1);
@@ -130,21 +133,73 @@ bh_export_choose_file (GtkWidget        *widget,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
 
-/* The toast after a download: how many customers went where. */
-char *
-bh_export_describe (GFile *file,
-                    guint  rows)
+static void
+export_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
 {
+  g_autoptr(GTask) task = user_data;
+  GFile *file = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
   g_autofree char *where = NULL;
+  guint rows = 0;
 
-  g_return_val_if_fail (G_IS_FILE (file), NULL);
+  if (!bh_backend_export_finish (BH_BACKEND (object), result, &rows, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_task_return_error (task, g_steal_pointer (&error));
+      else
+        g_task_return_pointer (task,
+                               g_strdup_printf (_("The list could not be saved: %s"),
+                                                error->message),
+                               g_free);
+      return;
+    }
+
+  g_debug ("Saved a list of %u members", rows);
 
   where = g_file_get_parse_name (file);
+  g_task_return_pointer (task,
+                         g_strdup_printf (ngettext ("Saved %u customer to %s",
+                                                    "Saved %u customers to %s",
+                                                    rows),
+                                          rows, where),
+                         g_free);
+}
 
-  return g_strdup_printf (ngettext ("Saved %u customer to %s",
-                                    "Saved %u customers to %s",
-                                    rows),
-                          rows, where);
+/* Exports a package (@cluster -1) or a cluster to @file with the
+ * preferred delimiter. */
+void
+bh_export_save_async (BhBackend           *backend,
+                      gint64               package_id,
+                      int                  cluster,
+                      GFile               *file,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (BH_IS_BACKEND (backend));
+  g_return_if_fail (G_IS_FILE (file));
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, bh_export_save_async);
+  g_task_set_task_data (task, g_object_ref (file), g_object_unref);
+
+  bh_backend_export_async (backend, package_id, cluster, bh_export_get_delimiter (), file,
+                           cancellable, export_cb, task);
+}
+
+/* What to tell the user, in a toast: where the list went, or why it did
+ * not; %NULL with @error set only when cancelled. */
+char *
+bh_export_save_finish (GAsyncResult  *result,
+                       GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /* $XDG_CACHE_HOME/backhaul/drag, made if needed and kept private. */

@@ -14,8 +14,9 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (BhImportProblem, bh_import_problem, BH, IMPORT_PROBLEM, GObject)
 
-/* Properties "file", "line", "column" (as text, empty for a whole row)
- * and "reason", for the import dialog's table. */
+/* Properties "path", "file" (its base name), "line" and "column" (as
+ * text, empty for a whole row) and "reason", for the dialog's table. */
+const char *bh_import_problem_get_path   (BhImportProblem  *self);
 const char *bh_import_problem_get_file   (BhImportProblem  *self);
 guint       bh_import_problem_get_line   (BhImportProblem  *self);
 guint       bh_import_problem_get_column (BhImportProblem  *self);
@@ -24,8 +25,8 @@ const char *bh_import_problem_get_reason (BhImportProblem  *self);
 /*
  * Reads the problems out of a failed import's message (a summary line,
  * then "FILE:LINE[:COLUMN]: reason" lines, perhaps "and N more"). Lines
- * that name no place are gathered in @remarks (nullable), one per line.
- * Returns a list of BhImportProblem.
+ * after the first problem that name no place are gathered in @remarks
+ * (nullable), one per line. Returns a list of BhImportProblem.
  */
 GListModel *bh_import_problem_parse      (const char       *message,
                                           char            **remarks);

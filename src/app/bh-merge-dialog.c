@@ -90,11 +90,13 @@ fill_grid (BhMergeDialog        *self,
       g_autofree char *number = g_strdup_printf ("%u", i + 1);
       g_autofree char *name = g_strdup_printf ("%u  %s", i + 1, bh_package_get_title (package));
       GtkWidget *heading = grid_label (name, TRUE);
+      GtkWidget *column = grid_label (number, TRUE);
 
       gtk_label_set_ellipsize (GTK_LABEL (heading), PANGO_ELLIPSIZE_END);
       gtk_label_set_max_width_chars (GTK_LABEL (heading), 28);
       gtk_grid_attach (self->overlap_grid, heading, 0, i + 1, 1, 1);
-      gtk_grid_attach (self->overlap_grid, grid_label (number, TRUE), i + 1, 0, 1, 1);
+      gtk_label_set_xalign (GTK_LABEL (column), 1.0);
+      gtk_grid_attach (self->overlap_grid, column, i + 1, 0, 1, 1);
     }
 
   for (guint i = 0; i < n; i++)

@@ -26,5 +26,8 @@ GtkWidget       *_bh_package_assistant_get_child       (BhPackageAssistant *self
                                                         const char         *name);
 BhDefinition    *_bh_package_assistant_dup_definition  (BhPackageAssistant *self);
 gboolean         _bh_package_assistant_is_estimating   (BhPackageAssistant *self);
+void             _bh_package_assistant_load_ids        (BhPackageAssistant *self,
+                                                        const char         *which,
+                                                        GFile              *file);
 
 G_END_DECLS

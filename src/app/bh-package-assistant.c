@@ -14,7 +14,10 @@
 
 #include "bh-describe.h"
 #include "bh-event-item.h"
+#include "bh-export.h"
+#include "bh-format.h"
 #include "bh-package-assistant-private.h"
+#include "bh-settings.h"
 
 /* The estimate follows every change, but not every keystroke: it waits
  * for this long a pause before it asks the backend. */
@@ -30,6 +33,8 @@ struct _BhPackageAssistant
   GPtrArray         *chosen;
   GCancellable      *cancellable;
   GCancellable      *estimate_cancellable;
+  GtkTextView       *loading_into;
+  gboolean           loading_ids;
   guint              estimate_source;
   guint              estimate_generation;
   guint              loading : 1;
@@ -52,6 +57,8 @@ struct _BhPackageAssistant
   AdwStatusPage     *events_status;
   GtkListView       *events_view;
   GtkLabel          *chosen_label;
+  AdwActionRow      *inclusive_row;
+  AdwActionRow      *selective_row;
   GtkCheckButton    *inclusive_check;
   GtkCheckButton    *selective_check;
   GtkSpinButton     *quorum_spin;
@@ -441,10 +448,12 @@ estimate_cb (GObject      *object,
     }
   else
     {
-      text = g_strdup_printf (ngettext ("Estimated audience: about %u customer",
-                                        "Estimated audience: about %u customers",
+      g_autofree char *count = bh_format_count (customers);
+
+      text = g_strdup_printf (ngettext ("Estimated audience: about %s customer",
+                                        "Estimated audience: about %s customers",
                                         customers),
-                              customers);
+                              count);
     }
 
   set_estimating (self, FALSE);
@@ -794,6 +803,19 @@ next_action (GtkWidget  *widget,
     go_to_step (self, step + 1);
 }
 
+/* The preferences keep the last mode and number of clusters. */
+static void
+remember_choices (const BhDefinition *definition)
+{
+  g_autoptr(GSettings) settings = bh_settings_dup_optional ();
+
+  if (settings == NULL)
+    return;
+
+  g_settings_set_string (settings, "last-mode", bh_mode_to_string (definition->mode));
+  g_settings_set_uint (settings, "last-clusters", definition->clusters);
+}
+
 static void
 build_cb (GObject      *object,
           GAsyncResult *result,
@@ -835,16 +857,11 @@ build_action (GtkWidget  *widget,
     }
 
   g_debug ("Starting a build with %u events", g_strv_length (definition->events));
+  remember_choices (definition);
   bh_backend_build_async (self->backend, definition, NULL, build_cb, NULL);
 
   gtk_window_destroy (GTK_WINDOW (self));
 }
-
-typedef struct
-{
-  BhPackageAssistant *self;
-  GtkTextView        *view;
-} LoadIds;
 
 /* Takes the first field of every line; a header line naming the column
  * is skipped. */
@@ -853,9 +870,7 @@ load_ids_cb (GObject      *object,
              GAsyncResult *result,
              gpointer      user_data)
 {
-  LoadIds *load = user_data;
-  g_autoptr(BhPackageAssistant) self = load->self;
-  GtkTextView *view = load->view;
+  g_autoptr(BhPackageAssistant) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autofree char *contents = NULL;
   g_autoptr(GString) ids = g_string_new (NULL);
@@ -864,11 +879,12 @@ load_ids_cb (GObject      *object,
   GtkTextIter end;
   gsize length;
 
-  g_free (load);
+  self->loading_ids = FALSE;
 
   if (!g_file_load_contents_finish (G_FILE (object), result, &contents, &length, NULL, &error))
     {
-      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
       return;
     }
 
@@ -900,7 +916,7 @@ load_ids_cb (GObject      *object,
       g_string_append_printf (ids, "%s\n", field);
     }
 
-  buffer = gtk_text_view_get_buffer (view);
+  buffer = gtk_text_view_get_buffer (self->loading_into);
   gtk_text_buffer_get_end_iter (buffer, &end);
   if (gtk_text_iter_get_offset (&end) > 0)
     gtk_text_buffer_insert (buffer, &end, "\n", 1);
@@ -908,26 +924,13 @@ load_ids_cb (GObject      *object,
 }
 
 static void
-on_ids_file_chosen_cb (GtkNativeDialog *dialog,
-                       int              response,
-                       gpointer         user_data)
+load_ids_from_file_cb (GFile    *file,
+                       gpointer  user_data)
 {
-  LoadIds *load = user_data;
-  g_autoptr(GFile) file = NULL;
+  BhPackageAssistant *self = user_data;
 
-  if (response == GTK_RESPONSE_ACCEPT)
-    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-
-  if (file != NULL)
-    g_file_load_contents_async (file, load->self->cancellable, load_ids_cb, load);
-  else
-    {
-      g_object_unref (load->self);
-      g_free (load);
-    }
-
-  gtk_native_dialog_destroy (dialog);
-  g_object_unref (dialog);
+  self->loading_ids = TRUE;
+  g_file_load_contents_async (file, self->cancellable, load_ids_cb, g_object_ref (self));
 }
 
 static void
@@ -937,19 +940,10 @@ load_ids_action (GtkWidget  *widget,
 {
   BhPackageAssistant *self = BH_PACKAGE_ASSISTANT (widget);
   const char *which = g_variant_get_string (parameter, NULL);
-  GtkFileChooserNative *dialog;
-  LoadIds *load;
 
-  load = g_new0 (LoadIds, 1);
-  load->self = g_object_ref (self);
-  load->view = g_str_equal (which, "include") ? self->include_text : self->exclude_text;
-
-  dialog = gtk_file_chooser_native_new (_("Load Customer Ids"),
-                                        GTK_WINDOW (self),
-                                        GTK_FILE_CHOOSER_ACTION_OPEN,
-                                        _("_Load"), _("_Cancel"));
-  g_signal_connect (dialog, "response", G_CALLBACK (on_ids_file_chosen_cb), load);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+  self->loading_into = g_str_equal (which, "include") ? self->include_text : self->exclude_text;
+  bh_export_choose_file (widget, _("Load Customer Ids"), NULL, load_ids_from_file_cb,
+                         g_object_ref (self), g_object_unref);
 }
 
 /* GObject */
@@ -1013,6 +1007,8 @@ bh_package_assistant_class_init (BhPackageAssistantClass *klass)
   CHILD (events_status);
   CHILD (events_view);
   CHILD (chosen_label);
+  CHILD (inclusive_row);
+  CHILD (selective_row);
   CHILD (inclusive_check);
   CHILD (selective_check);
   CHILD (quorum_spin);
@@ -1064,6 +1060,15 @@ static void
 apply_defaults (BhPackageAssistant *self)
 {
   g_autoptr(BhDefinition) defaults = bh_definition_new ();
+  g_autoptr(GSettings) settings = bh_settings_dup_optional ();
+
+  if (settings != NULL)
+    {
+      g_autofree char *mode = g_settings_get_string (settings, "last-mode");
+
+      bh_mode_from_string (mode, &defaults->mode);
+      defaults->clusters = g_settings_get_uint (settings, "last-clusters");
+    }
 
   gtk_spin_button_set_value (self->quorum_spin, defaults->quorum * 100.0);
   gtk_spin_button_set_value (self->threshold_spin, defaults->threshold);
@@ -1240,11 +1245,26 @@ _bh_package_assistant_dup_definition (BhPackageAssistant *self)
   return collect_definition (self);
 }
 
-/* TRUE from a change until its estimate is shown. */
+/* What "Load from File…" does once the user chose @file; @which is
+ * "include" or "exclude". */
+void
+_bh_package_assistant_load_ids (BhPackageAssistant *self,
+                                const char         *which,
+                                GFile              *file)
+{
+  g_return_if_fail (BH_IS_PACKAGE_ASSISTANT (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  self->loading_into = g_strcmp0 (which, "include") == 0 ? self->include_text
+                                                         : self->exclude_text;
+  load_ids_from_file_cb (file, self);
+}
+
+/* TRUE from a change until its estimate is shown, and while ids load. */
 gboolean
 _bh_package_assistant_is_estimating (BhPackageAssistant *self)
 {
   g_return_val_if_fail (BH_IS_PACKAGE_ASSISTANT (self), FALSE);
 
-  return self->estimating;
+  return self->estimating || self->loading_ids;
 }

@@ -14,6 +14,7 @@
 #include "bh-cluster-card.h"
 #include "bh-describe.h"
 #include "bh-export.h"
+#include "bh-format.h"
 #include "bh-package-view-private.h"
 
 /* Everything about one package: what it is, what came out, and what can
@@ -31,6 +32,7 @@ struct _BhPackageView
   GPtrArray         *exclusion_rows;
   GPtrArray         *cluster_cards;
   gint64             package_id;
+  gboolean           listed;
 
   /* template children */
   AdwWindowTitle    *window_title;
@@ -83,8 +85,12 @@ update_status (BhPackageView *self)
 {
   BhPackageStatus status = bh_package_get_status (self->package);
   g_autofree char *text = NULL;
-  g_autofree char *created = bh_describe_date (bh_package_get_created (self->package));
-  g_autofree char *expires = bh_describe_date (bh_package_get_expires (self->package));
+  g_autofree char *created = bh_format_date (bh_package_get_created (self->package));
+  g_autofree char *expires_date = bh_format_date (bh_package_get_expires (self->package));
+  g_autofree char *expires_in = bh_format_expiry (bh_package_get_expires (self->package), NULL);
+  g_autofree char *expires = NULL;
+  g_autofree char *members_text = NULL;
+  g_autofree char *considered_text = NULL;
   g_autofree char *customers = NULL;
   guint members = bh_package_get_members (self->package);
   guint considered = bh_package_get_considered (self->package);
@@ -127,15 +133,24 @@ update_status (BhPackageView *self)
                                  ? _("List deleted on")
                                  : _("List kept until"));
 
-  adw_action_row_set_subtitle (self->created_row, created);
+  if (expires_date == NULL)
+    expires = g_strdup ("–");
+  else if (status == BH_PACKAGE_STATUS_EXPIRED)
+    expires = g_strdup (expires_date);
+  else
+    expires = g_strdup_printf ("%s (%s)", expires_date, expires_in);
+  adw_action_row_set_subtitle (self->created_row, created != NULL ? created : "–");
   adw_action_row_set_subtitle (self->expires_row, expires);
 
+  members_text = bh_format_count (members);
+  considered_text = bh_format_count (considered);
   if (considered > 0)
-    customers = g_strdup_printf (ngettext ("%u customer of %u considered",
-                                           "%u customers of %u considered", members),
-                                 members, considered);
+    customers = g_strdup_printf (ngettext ("%s customer of %s considered",
+                                           "%s customers of %s considered", members),
+                                 members_text, considered_text);
   else
-    customers = g_strdup_printf (ngettext ("%u customer", "%u customers", members), members);
+    customers = g_strdup_printf (ngettext ("%s customer", "%s customers", members),
+                                 members_text);
   adw_action_row_set_subtitle (self->customers_row, customers);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "package.download",
@@ -218,9 +233,18 @@ update_exclusions (BhPackageView *self)
   for (guint i = 0; exclusions != NULL && i < exclusions->len; i++)
     {
       const BhExclusion *exclusion = &g_array_index (exclusions, BhExclusion, i);
-      g_autofree char *count = g_strdup_printf ("%u", exclusion->count);
-      GtkWidget *row = adw_action_row_new ();
-      GtkWidget *label = gtk_label_new (count);
+      g_autofree char *count = NULL;
+      GtkWidget *row;
+      GtkWidget *label;
+
+      /* Reasons that removed nobody are noise, except the opt-out: that
+       * nobody was left out for it is worth seeing. */
+      if (exclusion->count == 0 && g_strcmp0 (exclusion->reason, "opted-out") != 0)
+        continue;
+
+      count = bh_format_count (exclusion->count);
+      row = adw_action_row_new ();
+      label = gtk_label_new (count);
 
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
                                      bh_exclusion_reason_label (exclusion->reason));
@@ -319,11 +343,17 @@ on_packages_changed_cb (BhPackageView *self,
 
       if (bh_package_get_id (package) == self->package_id)
         {
+          self->listed = TRUE;
           if (package != self->package)
             set_package (self, package);
           return;
         }
     }
+
+  /* The list may still be loading; only a package that was listed can
+   * have gone. */
+  if (!self->listed)
+    return;
 
   g_debug ("Package %" G_GINT64_FORMAT " is gone", self->package_id);
   g_signal_emit (self, signals[CLOSE], 0);
@@ -466,28 +496,13 @@ download_cb (GObject      *object,
              GAsyncResult *result,
              gpointer      user_data)
 {
-  g_autoptr(GTask) task = user_data;
-  BhPackageView *self = g_task_get_source_object (task);
-  GFile *file = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *message = NULL;
-  guint rows = 0;
+  g_autoptr(BhPackageView) self = user_data;
+  g_autofree char *message = bh_export_save_finish (result, NULL);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "package.download", TRUE);
 
-  if (!bh_backend_export_finish (BH_BACKEND (object), result, &rows, &error))
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-
-      message = g_strdup_printf (_("The list could not be saved: %s"), error->message);
-    }
-  else
-    {
-      message = bh_export_describe (file, rows);
-    }
-
-  toast (self, message);
+  if (message != NULL)
+    toast (self, message);
 }
 
 static void
@@ -495,15 +510,10 @@ save_to_file_cb (GFile    *file,
                  gpointer  user_data)
 {
   BhPackageView *self = user_data;
-  GTask *task;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "package.download", FALSE);
-
-  task = g_task_new (self, NULL, NULL, NULL);
-  g_task_set_task_data (task, g_object_ref (file), g_object_unref);
-  bh_backend_export_async (self->backend, self->package_id, -1,
-                           bh_export_get_delimiter (), file,
-                           self->cancellable, download_cb, task);
+  bh_export_save_async (self->backend, self->package_id, -1, file, self->cancellable,
+                        download_cb, g_object_ref (self));
 }
 
 static void
@@ -514,7 +524,8 @@ download_action (GtkWidget  *widget,
   BhPackageView *self = BH_PACKAGE_VIEW (widget);
   g_autofree char *name = bh_export_suggest_name (bh_package_get_title (self->package), NULL);
 
-  bh_export_choose_file (widget, name, save_to_file_cb, g_object_ref (self), g_object_unref);
+  bh_export_choose_file (widget, _("Download Customer List"), name, save_to_file_cb,
+                         g_object_ref (self), g_object_unref);
 }
 
 static void
@@ -683,6 +694,7 @@ bh_package_view_new (BhBackend *backend,
   g_signal_connect_object (bh_backend_get_packages (backend), "items-changed",
                            G_CALLBACK (on_packages_changed_cb), self,
                            G_CONNECT_SWAPPED);
+  on_packages_changed_cb (self, 0, 0, 0, bh_backend_get_packages (backend));
   bh_backend_list_events_async (backend, NULL, NULL, NULL, self->cancellable,
                                 events_cb, g_object_ref (self));
 

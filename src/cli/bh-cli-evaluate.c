@@ -25,20 +25,24 @@ member_double (JsonObject *object,
 static void
 print_row (const char *label,
            const char *title,
-           JsonObject *row,
-           gboolean    genre_only)
+           JsonObject *row)
 {
   JsonObject *genre = NULL;
   g_autofree char *short_title = NULL;
-  const char *baseline = genre_only ? "genre" : NULL;
 
   if (json_object_has_member (row, "genre") && !json_object_get_null_member (row, "genre"))
     genre = json_object_get_object_member (row, "genre");
-  (void)baseline;
 
-  short_title = title && g_utf8_strlen (title, -1) > 28
-                ? g_strconcat (g_utf8_substring (title, 0, 27), "…", NULL)
-                : g_strdup (title ? title : "");
+  if (title != NULL && g_utf8_strlen (title, -1) > 28)
+    {
+      g_autofree char *start = g_utf8_substring (title, 0, 27);
+
+      short_title = g_strconcat (start, "…", NULL);
+    }
+  else
+    {
+      short_title = g_strdup (title ? title : "");
+    }
 
   g_print ("%-9s %-28s %7" G_GINT64_FORMAT " %7.1f %7.1f %7.1f %7.1f",
            label, short_title,
@@ -75,18 +79,17 @@ print_table (JsonNode *node)
       JsonObject *row = json_array_get_object_element (events, i);
 
       print_row (json_object_get_string_member (row, "event_id"),
-                 json_object_get_string_member (row, "title"), row, FALSE);
+                 json_object_get_string_member (row, "title"), row);
     }
 
   g_print ("\n");
-  print_row ("Overall", "", overall, FALSE);
+  print_row ("Overall", "", overall);
   if (!JSON_NODE_HOLDS_NULL (genre_events))
     {
       JsonObject *genre = json_node_get_object (genre_events);
 
-      g_print ("On the %s with a genre: Backhaul %.1f %% precision, %.1f %% recall; "
+      g_print ("On the events with a genre: Backhaul %.1f %% precision, %.1f %% recall; "
                "genre baseline %.1f %%, %.1f %%\n",
-               "events",
                100 * member_double (genre, "backhaul", "precision"),
                100 * member_double (genre, "backhaul", "recall"),
                100 * member_double (genre, "genre", "precision"),

@@ -236,6 +236,9 @@ bh_engine_export (BhEngine       *self,
       !(stmt = prepare_rows_locked (self, keys, error)))
     goto out;
 
+  g_debug ("Found %u extra columns in %.3f s",
+           keys->len, (g_get_monotonic_time () - started) / 1e6);
+
   sqlite3_bind_int64 (stmt, 1, package_id);
   sqlite3_bind_int (stmt, 2, cluster);
   for (guint i = 0; i < keys->len; i++)

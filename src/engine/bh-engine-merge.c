@@ -45,6 +45,8 @@ typedef struct
   BhPackage *package;
   guint      size_before;
   guint      size_after;
+  GPtrArray *clusters;    /* described for the members that stay */
+  GError    *error;
 } Side;
 
 typedef struct
@@ -59,7 +61,11 @@ static void
 merge_clear (Merge *merge)
 {
   for (guint i = 0; i < merge->n_sides; i++)
-    g_clear_object (&merge->sides[i].package);
+    {
+      g_clear_object (&merge->sides[i].package);
+      g_clear_pointer (&merge->sides[i].clusters, g_ptr_array_unref);
+      g_clear_error (&merge->sides[i].error);
+    }
   g_clear_pointer (&merge->sides, g_free);
   g_clear_pointer (&merge->entries, g_array_unref);
   g_clear_pointer (&merge->overlap, g_free);
@@ -376,55 +382,77 @@ remove_members_locked (BhEngine  *self,
   return TRUE;
 }
 
-/* Recomputes the clusters of one package from the members it keeps and
- * stores its new result; the old one goes into merge_package. */
-static gboolean
-update_side_locked (BhEngine    *self,
-                    Merge       *merge,
-                    guint        side,
-                    gint64       merge_id,
-                    BhSnapshot  *snapshot,
-                    GError     **error)
+typedef struct
 {
-  BhStore *store = bh_engine_get_store (self);
-  BhPackage *package = merge->sides[side].package;
+  Merge      *merge;
+  BhSnapshot *snapshot;
+} DescribeJob;
+
+/* Recomputes the clusters of one package from the members it keeps. It
+ * runs in a worker thread and only reads the merge's entries. */
+static void
+describe_side (gpointer data,
+               gpointer user_data)
+{
+  Side *side = data;
+  DescribeJob *job = user_data;
+  guint index = side - job->merge->sides;
   g_autoptr(GArray) members = g_array_new (FALSE, FALSE, sizeof (BhBuildMember));
-  g_autoptr(GPtrArray) clusters = NULL;
-  g_autoptr(JsonNode) old_result = _bh_package_result_to_json (package);
-  g_autoptr(JsonNode) new_result = NULL;
-  g_autofree char *old_text = json_to_string (old_result, FALSE);
-  g_autofree char *new_text = NULL;
-  g_autoptr(sqlite3_stmt) record = NULL;
-  g_autoptr(sqlite3_stmt) update = NULL;
-  guint n_clusters = g_list_model_get_n_items (bh_package_get_clusters (package));
+  GListModel *clusters = bh_package_get_clusters (side->package);
 
-  for (guint i = 0; i < merge->entries->len; i++)
+  for (guint i = 0; i < job->merge->entries->len; i++)
     {
-      const Entry *entry = &g_array_index (merge->entries, Entry, i);
+      const Entry *entry = &g_array_index (job->merge->entries, Entry, i);
       BhBuildMember member;
-      gint64 index;
+      gint64 customer;
 
-      if (!entry->keep || entry->side != side)
+      if (!entry->keep || entry->side != index)
         continue;
 
       /* A customer the snapshot lacks cannot be described; they stay a
        * member but do not count in the figures. */
-      if ((index = bh_snapshot_lookup_customer (snapshot, entry->customer)) < 0)
+      if ((customer = bh_snapshot_lookup_customer (job->snapshot, entry->customer)) < 0)
         continue;
 
-      member.customer = (guint32)index;
+      member.customer = (guint32)customer;
       member.score = (float)entry->score;
       member.cluster = entry->cluster;
       member.why = entry->why;
       g_array_append_val (members, member);
     }
 
-  if (!(clusters = bh_builder_describe_clusters (snapshot, bh_package_get_definition (package),
+  side->clusters = bh_builder_describe_clusters (job->snapshot,
+                                                 bh_package_get_definition (side->package),
                                                  (const BhBuildMember *)(gpointer)members->data,
-                                                 members->len, n_clusters, error)))
-    return FALSE;
+                                                 members->len,
+                                                 g_list_model_get_n_items (clusters),
+                                                 &side->error);
+}
 
-  _bh_package_set_clusters (package, clusters, merge->sides[side].size_after);
+/* Stores a package's new result; the old one goes into merge_package. */
+static gboolean
+update_side_locked (BhEngine  *self,
+                    Side      *side,
+                    gint64     merge_id,
+                    GError   **error)
+{
+  BhStore *store = bh_engine_get_store (self);
+  BhPackage *package = side->package;
+  g_autoptr(JsonNode) old_result = _bh_package_result_to_json (package);
+  g_autoptr(JsonNode) new_result = NULL;
+  g_autofree char *old_text = json_to_string (old_result, FALSE);
+  g_autofree char *new_text = NULL;
+  g_autoptr(sqlite3_stmt) record = NULL;
+  g_autoptr(sqlite3_stmt) update = NULL;
+
+  if (side->error)
+    {
+      g_propagate_error (error, g_steal_pointer (&side->error));
+      return FALSE;
+    }
+
+  if (side->clusters)
+    _bh_package_set_clusters (package, side->clusters, side->size_after);
   new_result = _bh_package_result_to_json (package);
   new_text = json_to_string (new_result, FALSE);
 
@@ -477,32 +505,58 @@ bh_engine_merge (BhEngine      *self,
 {
   g_auto(Merge) merge = { 0 };
   g_autoptr(BhSnapshot) snapshot = NULL;
+  DescribeJob job = { &merge, NULL };
+  GThreadPool *pool;
   gint64 started = g_get_monotonic_time ();
   gint64 merge_id = 0;
+  gboolean removed_ok;
   guint removed = 0;
 
   g_return_val_if_fail (BH_IS_ENGINE (self), 0);
   g_return_val_if_fail (package_ids != NULL || n_packages == 0, 0);
 
   snapshot = _bh_engine_dup_snapshot (self);
+  job.snapshot = snapshot;
 
   g_mutex_lock (&self->store_lock);
 
   if (!bh_store_begin (bh_engine_get_store (self), error) ||
       !plan_merge_locked (self, package_ids, n_packages, &merge, error) ||
-      (merge_id = insert_merge_locked (self, package_ids, n_packages, error)) == 0 ||
-      (g_debug ("Merge planned in %.3f s", (g_get_monotonic_time () - started) / 1e6), FALSE) ||
-      !remove_members_locked (self, &merge, merge_id, error))
+      (merge_id = insert_merge_locked (self, package_ids, n_packages, error)) == 0)
     goto fail;
-  g_debug ("Merge removed members in %.3f s", (g_get_monotonic_time () - started) / 1e6);
+
+  g_debug ("Merge %" G_GINT64_FORMAT " planned in %.3f s",
+           merge_id, (g_get_monotonic_time () - started) / 1e6);
+
+  /* The packages' figures are recomputed in worker threads while this
+   * one moves the removed members in the store. */
+  pool = g_thread_pool_new (describe_side, &job, MIN (n_packages, g_get_num_processors ()),
+                            FALSE, NULL);
+  for (guint i = 0; i < merge.n_sides; i++)
+    {
+      Side *side = &merge.sides[i];
+
+      /* A package that loses no one keeps its figures. */
+      if (side->size_after < side->size_before)
+        g_thread_pool_push (pool, side, NULL);
+    }
+
+  removed_ok = remove_members_locked (self, &merge, merge_id, error);
+  g_debug ("Merge %" G_GINT64_FORMAT " moved the removed members by %.3f s",
+           merge_id, (g_get_monotonic_time () - started) / 1e6);
+  g_thread_pool_free (g_steal_pointer (&pool), FALSE, TRUE);
+  g_debug ("Merge %" G_GINT64_FORMAT " recomputed the figures by %.3f s",
+           merge_id, (g_get_monotonic_time () - started) / 1e6);
+
+  if (!removed_ok)
+    goto fail;
 
   for (guint i = 0; i < merge.n_sides; i++)
     {
-      if (!update_side_locked (self, &merge, i, merge_id, snapshot, error))
+      if (!update_side_locked (self, &merge.sides[i], merge_id, error))
         goto fail;
       removed += merge.sides[i].size_before - merge.sides[i].size_after;
     }
-  g_debug ("Merge described clusters in %.3f s", (g_get_monotonic_time () - started) / 1e6);
 
   if (!bh_store_commit (bh_engine_get_store (self), error))
     goto fail;

@@ -17,7 +17,7 @@
 
 /* A small venue: enough customers for every cluster to have members,
  * small enough for a build in a fraction of a second. */
-#define DEMO_CUSTOMERS 400
+#define DEMO_CUSTOMERS 1000
 
 static char *tmp_dir;
 static char *demo_dir;
@@ -235,26 +235,39 @@ bh_test_load_opted_out (void)
   return opted_out;
 }
 
-/* A package built by the engine itself, selective over the first
- * @n_events upcoming events. */
+/* A package built by the engine itself, selective over the first few
+ * upcoming events: as few as give a cluster of some size, so that the
+ * tests do not hang on what the taste model makes of one event. */
 BhPackage *
 bh_test_build_package (BhEngine   *engine,
-                       const char *title,
-                       guint       n_events)
+                       const char *title)
 {
-  g_autoptr(BhDefinition) definition = bh_definition_new ();
-  g_autoptr(GError) error = NULL;
-  BhPackage *package;
+  for (guint n_events = 2; n_events <= 8; n_events++)
+    {
+      g_autoptr(BhDefinition) definition = bh_definition_new ();
+      g_autoptr(GError) error = NULL;
+      g_autoptr(BhPackage) package = NULL;
+      GListModel *clusters;
 
-  definition->title = g_strdup (title);
-  definition->events = bh_test_dup_upcoming_event_ids (engine, n_events);
-  definition->mode = BH_MODE_SELECTIVE;
+      definition->title = g_strdup (title);
+      definition->events = bh_test_dup_upcoming_event_ids (engine, n_events);
+      definition->mode = BH_MODE_SELECTIVE;
 
-  package = bh_engine_build (engine, definition, NULL, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (bh_package_get_status (package), ==, BH_PACKAGE_STATUS_DONE);
+      package = bh_engine_build (engine, definition, NULL, NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (bh_package_get_status (package), ==, BH_PACKAGE_STATUS_DONE);
 
-  return package;
+      clusters = bh_package_get_clusters (package);
+      for (guint i = 0; i < g_list_model_get_n_items (clusters); i++)
+        {
+          g_autoptr(BhCluster) cluster = g_list_model_get_item (clusters, i);
+
+          if (bh_cluster_get_figures (cluster)->members >= 5)
+            return g_steal_pointer (&package);
+        }
+    }
+
+  g_assert_not_reached ();
 }
 
 /* The engine's own export, for comparing. */

@@ -29,8 +29,7 @@ GStrv       bh_test_dup_upcoming_event_ids (BhEngine *engine,
                                             guint     n);
 GHashTable *bh_test_load_opted_out     (void);
 BhPackage  *bh_test_build_package      (BhEngine     *engine,
-                                        const char   *title,
-                                        guint         n_events);
+                                        const char   *title);
 char       *bh_test_export             (BhEngine     *engine,
                                         gint64        package_id,
                                         int           cluster,

@@ -10,6 +10,7 @@
 
 #include "bh-bar-chart.h"
 #include "bh-cluster-card.h"
+#include "bh-format.h"
 #include "bh-package-private.h"
 #include "bh-package-view-private.h"
 #include "bh-test-fixture.h"
@@ -17,8 +18,10 @@
 /* A package as the engine would hand it over, made by hand so that what
  * the view must show is known here. */
 
-static const char * const reasons[] = { "opted-out", "holds-ticket", "similar-event", "price" };
-static const guint reason_counts[] = { 41, 7, 19, 3 };
+static const char * const reasons[] = {
+  "opted-out", "holds-ticket", "similar-event", "price", "location"
+};
+static const guint reason_counts[] = { 41, 7, 19, 3, 0 };
 static const char * const cluster_names[] = { "Baroque lovers", "Opera nights", "Jazz & more" };
 static const guint cluster_members[] = { 120, 75, 30 };
 static const double cluster_days[] = { 34.0, 12.5, NAN };
@@ -102,7 +105,7 @@ static GtkWidget *
 find_action_button (GtkWidget  *widget,
                     const char *action_name)
 {
-  if (GTK_IS_BUTTON (widget)
+  if (GTK_IS_BUTTON (widget) && gtk_widget_get_visible (widget)
       && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action_name) == 0)
     return widget;
 
@@ -174,17 +177,25 @@ test_package_view_exclusions (void)
   BhPackageView *view = BH_PACKAGE_VIEW (bh_package_view_new (backend, package));
   GtkWidget *window = show (GTK_WIDGET (view));
   GPtrArray *rows = _bh_package_view_get_exclusion_rows (view);
+  guint shown = 0;
 
-  g_assert_cmpuint (rows->len, ==, G_N_ELEMENTS (reasons));
-  for (guint i = 0; i < rows->len; i++)
+  /* Reasons that removed nobody are left out. */
+  for (guint i = 0; i < G_N_ELEMENTS (reasons); i++)
     {
-      AdwPreferencesRow *row = g_ptr_array_index (rows, i);
-      g_autofree char *count = g_strdup_printf ("%u", reason_counts[i]);
+      AdwPreferencesRow *row;
+      g_autofree char *count = NULL;
 
+      if (reason_counts[i] == 0)
+        continue;
+
+      g_assert_cmpuint (shown, <, rows->len);
+      row = g_ptr_array_index (rows, shown++);
+      count = bh_format_count (reason_counts[i]);
       g_assert_cmpstr (adw_preferences_row_get_title (row), ==,
                        bh_exclusion_reason_label (reasons[i]));
       g_assert_true (has_label (GTK_WIDGET (row), count));
     }
+  g_assert_cmpuint (shown, ==, rows->len);
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -225,6 +236,127 @@ test_package_view_expired (void)
   gtk_window_destroy (GTK_WINDOW (expired_window));
 }
 
+typedef struct
+{
+  GListModel *packages;
+  gint64      id;
+} Listed;
+
+static gboolean
+package_listed (gpointer data)
+{
+  Listed *listed = data;
+
+  for (guint i = 0; i < g_list_model_get_n_items (listed->packages); i++)
+    {
+      g_autoptr(BhPackage) package = g_list_model_get_item (listed->packages, i);
+
+      if (bh_package_get_id (package) == listed->id)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static gboolean
+flag_set (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+static void
+on_cluster_activated_cb (BhPackageView  *view,
+                         BhCluster      *cluster,
+                         BhCluster     **out)
+{
+  g_set_object (out, cluster);
+}
+
+static void
+on_close_cb (BhPackageView *view,
+             gboolean      *closed)
+{
+  *closed = TRUE;
+}
+
+static AdwMessageDialog *
+find_message_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window))
+        return ADW_MESSAGE_DIALOG (window);
+    }
+
+  return NULL;
+}
+
+/* A package the engine built: its cards open their cluster, and Delete
+ * asks first, then deletes and closes the view. */
+static void
+test_package_view_built (void)
+{
+  g_autoptr(BhEngine) engine = bh_test_open_engine ();
+  g_autoptr(BhPackage) built = bh_test_build_package (engine, "Built");
+  g_autoptr(BhBackend) backend = bh_test_new_backend ();
+  g_autoptr(BhCluster) activated = NULL;
+  g_autoptr(BhPackage) gone = NULL;
+  g_autoptr(GError) error = NULL;
+  Listed listed = { bh_backend_get_packages (backend), bh_package_get_id (built) };
+  gboolean closed = FALSE;
+  BhPackageView *view;
+  GtkWidget *window;
+  GPtrArray *cards;
+  AdwMessageDialog *dialog;
+  GtkWidget *open;
+
+  bh_test_wait_until (package_listed, &listed);
+
+  view = BH_PACKAGE_VIEW (bh_package_view_new (backend, built));
+  g_signal_connect (view, "cluster-activated", G_CALLBACK (on_cluster_activated_cb), &activated);
+  g_signal_connect (view, "close", G_CALLBACK (on_close_cb), &closed);
+  window = show (GTK_WIDGET (view));
+
+  cards = _bh_package_view_get_cluster_cards (view);
+  g_assert_cmpuint (cards->len, ==, g_list_model_get_n_items (bh_package_get_clusters (built)));
+  g_assert_cmpuint (cards->len, >, 0);
+
+  open = find_action_button (g_ptr_array_index (cards, cards->len - 1), NULL);
+  g_assert_nonnull (open);
+  g_signal_emit_by_name (open, "clicked");
+  g_assert_nonnull (activated);
+  g_assert_true (activated == bh_cluster_card_get_cluster (g_ptr_array_index (cards,
+                                                                              cards->len - 1)));
+
+  bh_test_screenshot (window, "package-view-built");
+
+  /* Delete asks; cancelling keeps the package. */
+  gtk_widget_activate_action (GTK_WIDGET (view), "package.delete", NULL);
+  dialog = find_message_dialog ();
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (dialog, "cancel");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  bh_test_iterate ();
+  g_assert_false (closed);
+
+  gtk_widget_activate_action (GTK_WIDGET (view), "package.delete", NULL);
+  dialog = find_message_dialog ();
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (dialog, "delete");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  bh_test_wait_until (flag_set, &closed);
+
+  gone = bh_engine_get_package (engine, listed.id, &error);
+  g_assert_null (gone);
+  g_assert_nonnull (error);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -234,6 +366,7 @@ main (int   argc,
   g_test_add_func ("/app/package-view/clusters", test_package_view_clusters);
   g_test_add_func ("/app/package-view/exclusions", test_package_view_exclusions);
   g_test_add_func ("/app/package-view/expired", test_package_view_expired);
+  g_test_add_func ("/app/package-view/built", test_package_view_built);
 
   return g_test_run ();
 }

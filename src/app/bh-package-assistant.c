@@ -19,8 +19,8 @@
 #include "bh-package-assistant-private.h"
 #include "bh-settings.h"
 
-/* The estimate follows every change, but not every keystroke: it waits
- * for this long a pause before it asks the backend. */
+/* The estimate follows every change, but not every keystroke: it asks
+ * the backend once the user has paused this long. */
 #define ESTIMATE_DELAY_MS 150
 
 struct _BhPackageAssistant
@@ -281,6 +281,7 @@ update_steps (BhPackageAssistant *self)
 {
   guint step = get_step (self);
   g_autofree char *subtitle = NULL;
+  GtkStackPage *page;
   GtkWidget *child;
   guint i = 0;
 
@@ -300,10 +301,10 @@ update_steps (BhPackageAssistant *self)
         }
     }
 
+  page = gtk_stack_get_page (self->stack, gtk_stack_get_visible_child (self->stack));
   subtitle = g_strdup_printf (_("Step %u of %u: %s"),
                               step + 1, (guint) G_N_ELEMENTS (step_names),
-                              gtk_stack_page_get_title (gtk_stack_get_page (self->stack,
-                                                        gtk_stack_get_visible_child (self->stack))));
+                              gtk_stack_page_get_title (page));
   adw_window_title_set_subtitle (self->window_title, subtitle);
 }
 
@@ -987,7 +988,8 @@ bh_package_assistant_class_init (BhPackageAssistantClass *klass)
   object_class->finalize = bh_package_assistant_finalize;
 
   gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/backhaul/Backhaul/bh-package-assistant.ui");
+                                               "/io/github/backhaul/Backhaul/"
+                                               "bh-package-assistant.ui");
 
 #define CHILD(name) \
   gtk_widget_class_bind_template_child (widget_class, BhPackageAssistant, name)

@@ -180,6 +180,9 @@ main (int   argc,
   g_print ("Store bytes per sale (whole store incl. WAL after checkpoint): %.1f\n",
            (double)bytes / MAX (sales, 1));
   g_print ("Peak memory (max RSS): %.0f MB\n", usage.ru_maxrss / 1024.0);
+  g_print ("CPU time (user + system, all threads): %.1f s\n",
+           usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6 +
+           usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6);
 
   g_clear_object (&store);
 

@@ -231,7 +231,7 @@ main (int   argc,
       merge_id = bh_engine_merge (engine, ids, 3, &error);
       g_assert_no_error (error);
       merge_time = seconds ();
-      g_print ("merge:                %8.3f s (sizes %u, %u, %u → %u, %u, %u)\n", merge_time,
+      g_print ("merge:                %8.3f s (sizes %u, %u, %u -> %u, %u, %u)\n", merge_time,
                preview->size_before[0], preview->size_before[1], preview->size_before[2],
                preview->size_after[0], preview->size_after[1], preview->size_after[2]);
 

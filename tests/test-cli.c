@@ -10,6 +10,8 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "bh-test-util.h"
+
 /* Runs the built backhaul-cli (BACKHAUL_CLI) on a temporary store. */
 
 typedef struct
@@ -18,29 +20,6 @@ typedef struct
   char *data_dir;
   char *files;
 } Fixture;
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
-  if (!g_file_test (path, G_FILE_TEST_IS_DIR))
-    {
-      g_remove (path);
-      return;
-    }
-
-  dir = g_dir_open (path, 0, NULL);
-  while (dir && (name = g_dir_read_name (dir)))
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      remove_tree (child);
-    }
-
-  g_rmdir (path);
-}
 
 static void
 write_file (Fixture    *fx,
@@ -77,7 +56,7 @@ static void
 fixture_tear_down (Fixture       *fx,
                    gconstpointer  data)
 {
-  remove_tree (fx->root);
+  bh_test_remove_tree (fx->root);
   g_free (fx->root);
   g_free (fx->data_dir);
   g_free (fx->files);

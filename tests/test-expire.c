@@ -6,7 +6,7 @@
 
 #include "config.h"
 
-#include "bh-test-venue.h"
+#include "bh-test-csv-venue.h"
 
 #define PLANTED "XYZZY-PLANTED-WHY-"
 

@@ -6,7 +6,7 @@
 
 #include "config.h"
 
-#include "bh-test-venue.h"
+#include "bh-test-csv-venue.h"
 
 /* A strict RFC 4180 reader: rows end in CRLF, quoted fields double their
  * quotes. Returns rows of GStrv. */

@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 
 #include "backhaul.h"
+#include "bh-test-util.h"
 
 typedef struct
 {
@@ -17,29 +18,6 @@ typedef struct
   char    *files;
   BhStore *store;
 } Fixture;
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
-  if (!g_file_test (path, G_FILE_TEST_IS_DIR))
-    {
-      g_remove (path);
-      return;
-    }
-
-  dir = g_dir_open (path, 0, NULL);
-  while (dir && (name = g_dir_read_name (dir)))
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      remove_tree (child);
-    }
-
-  g_rmdir (path);
-}
 
 static void
 fixture_set_up (Fixture       *fx,
@@ -62,7 +40,7 @@ fixture_tear_down (Fixture       *fx,
                    gconstpointer  data)
 {
   g_clear_object (&fx->store);
-  remove_tree (fx->root);
+  bh_test_remove_tree (fx->root);
   g_free (fx->root);
   g_free (fx->data_dir);
   g_free (fx->files);
@@ -208,7 +186,7 @@ data_rows (const char *text)
   "customer_id,first_name,last_name,email,ad_opt_out,loyalty\r\n" \
   "C1,Anna,Meier,anna@example.org,nein,gold\r\n" \
   "C2,Bob,\"Mc\r\nLine\",bob@example.org,TRUE,\r\n" \
-  "C3,Cem,Yilmaz,cem@example.org,,silver\r\n" \
+  "C3,Cem,Yilmaz,cem@example.org,,\"sil\"\"ver\\\"\r\n" \
   "C4,Dora,Nagel,dora@example.org,1,\r\n"
 
 #define SALES \
@@ -286,6 +264,15 @@ test_import_basic (Fixture       *fx,
   g_clear_pointer (&extra, g_free);
   extra = query_text (fx, "SELECT extra FROM customer WHERE ext_id = 'C2'");
   g_assert_null (extra);
+  g_clear_pointer (&extra, g_free);
+  extra = query_text (fx, "SELECT extra FROM customer WHERE ext_id = 'C3'");
+  {
+    g_autoptr(JsonNode) node = json_from_string (extra, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (json_object_get_string_member (json_node_get_object (node), "loyalty"),
+                     ==, "sil\"ver\\");
+  }
 
   /* Prices in cents, either decimal mark; quantity defaults to 1. */
   g_assert_cmpint (query_int (fx, "SELECT price FROM sale WHERE quantity = 2"), ==, 4550);
@@ -914,6 +901,47 @@ test_import_duplicate_rows (Fixture       *fx,
   g_assert_cmpint (query_int (fx, "SELECT count(*) FROM customer"), ==, 1);
 }
 
+static void
+test_import_invoices (Fixture       *fx,
+                      gconstpointer  data)
+{
+  static const char * const invoices[] = {
+    "R00000001", "R1", "AB000123456789", "Z0", "00042", "0", "17", "A-7", "ABC123",
+    "r123", "R0000000000001", "123456789012345678901", "Rechnung 5",
+  };
+  g_autoptr(GString) sales = g_string_new ("sale_id,invoice_number,customer_id,event_id,"
+                                           "purchase_datetime\n");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) first = NULL;
+  g_autoptr(JsonNode) second = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (invoices); i++)
+    g_string_append_printf (sales, "S%u,%s,ANON,E1,2026-01-15T12:00:00\n", i, invoices[i]);
+  g_free (write_file (fx, "events.csv", "event_id,title,date\nE1,Tosca,2026-01-01\n"));
+  g_free (write_file (fx, "sales.csv", sales->str));
+
+  first = import_folder (fx, NULL, &error);
+  g_assert_no_error (error);
+
+  /* Each invoice comes back exactly as written, numbers as numbers. */
+  for (guint i = 0; i < G_N_ELEMENTS (invoices); i++)
+    {
+      g_autofree char *sql = g_strdup_printf ("SELECT invoice FROM sale WHERE ext_id = 'S%u'", i);
+      g_autofree char *typed = g_strdup_printf ("SELECT typeof (invoice) FROM sale "
+                                                "WHERE ext_id = 'S%u'", i);
+      g_autofree char *stored = query_text (fx, sql);
+      g_autofree char *type = query_text (fx, typed);
+      gboolean number = g_str_equal (invoices[i], "0") || g_str_equal (invoices[i], "17");
+
+      g_assert_cmpstr (stored, ==, invoices[i]);
+      g_assert_cmpstr (type, ==, number ? "integer" : "text");
+    }
+
+  second = import_folder (fx, NULL, &error);
+  g_assert_no_error (error);
+  assert_counts (second, "sales", 0, 0, G_N_ELEMENTS (invoices));
+}
+
 static char *
 day_from_today (int days)
 {
@@ -1068,6 +1096,7 @@ main (int   argc,
   ADD ("/import/file-names", test_import_file_names);
   ADD ("/import/times", test_import_times);
   ADD ("/import/duplicate-rows", test_import_duplicate_rows);
+  ADD ("/import/invoices", test_import_invoices);
   ADD ("/catalog/events-and-stats", test_catalog_events);
   ADD ("/catalog/empty", test_catalog_empty);
 

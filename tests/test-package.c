@@ -6,7 +6,7 @@
 
 #include "config.h"
 
-#include "bh-test-venue.h"
+#include "bh-test-csv-venue.h"
 
 static char *
 to_text (JsonNode *node)

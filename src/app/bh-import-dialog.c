@@ -286,7 +286,7 @@ write_demo_cb (GObject      *object,
                GAsyncResult *result,
                gpointer      user_data)
 {
-  BhImportDialog *self = BH_IMPORT_DIALOG (object);
+  g_autoptr(BhImportDialog) self = user_data;
   DemoJob *job = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
   const char *paths[] = { job->dir, NULL };
@@ -330,7 +330,9 @@ bh_import_dialog_load_demo (BhImportDialog *self)
   job->relay = bh_progress_relay_new (write_demo_progress_cb, g_object_ref (self),
                                       g_object_unref);
 
-  task = g_task_new (self, self->cancellable, write_demo_cb, NULL);
+  /* The task is not the dialog's: a worker may drop it last, and a
+   * widget must only be released on the main thread. */
+  task = g_task_new (NULL, self->cancellable, write_demo_cb, g_object_ref (self));
   g_task_set_source_tag (task, bh_import_dialog_load_demo);
   g_task_set_task_data (task, job, demo_job_free);
   g_task_run_in_thread (task, write_demo_worker);

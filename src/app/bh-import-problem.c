@@ -14,6 +14,7 @@ struct _BhImportProblem
 {
   GObject  parent_instance;
 
+  char    *path;
   char    *file;
   guint    line;
   guint    column;
@@ -24,6 +25,7 @@ G_DEFINE_FINAL_TYPE (BhImportProblem, bh_import_problem, G_TYPE_OBJECT)
 
 enum {
   PROP_0,
+  PROP_PATH,
   PROP_FILE,
   PROP_LINE,
   PROP_COLUMN,
@@ -38,6 +40,7 @@ bh_import_problem_finalize (GObject *object)
 {
   BhImportProblem *self = (BhImportProblem *)object;
 
+  g_clear_pointer (&self->path, g_free);
   g_clear_pointer (&self->file, g_free);
   g_clear_pointer (&self->reason, g_free);
 
@@ -54,6 +57,10 @@ bh_import_problem_get_property (GObject    *object,
 
   switch (prop_id)
     {
+    case PROP_PATH:
+      g_value_set_string (value, self->path);
+      break;
+
     case PROP_FILE:
       g_value_set_string (value, self->file);
       break;
@@ -84,6 +91,9 @@ bh_import_problem_class_init (BhImportProblemClass *klass)
   object_class->finalize = bh_import_problem_finalize;
   object_class->get_property = bh_import_problem_get_property;
 
+  properties[PROP_PATH] =
+    g_param_spec_string ("path", NULL, NULL, NULL,
+                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
   properties[PROP_FILE] =
     g_param_spec_string ("file", NULL, NULL, NULL,
                          (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
@@ -103,6 +113,14 @@ bh_import_problem_class_init (BhImportProblemClass *klass)
 static void
 bh_import_problem_init (BhImportProblem *self)
 {
+}
+
+const char *
+bh_import_problem_get_path (BhImportProblem *self)
+{
+  g_return_val_if_fail (BH_IS_IMPORT_PROBLEM (self), NULL);
+
+  return self->path;
 }
 
 const char *
@@ -166,7 +184,8 @@ bh_import_problem_parse (const char  *message,
           g_autofree char *line = g_match_info_fetch (match, 2);
           g_autofree char *column = g_match_info_fetch (match, 3);
 
-          problem->file = g_match_info_fetch (match, 1);
+          problem->path = g_match_info_fetch (match, 1);
+          problem->file = g_path_get_basename (problem->path);
           problem->line = (guint)g_ascii_strtoull (line, NULL, 10);
           problem->column = (guint)g_ascii_strtoull (column, NULL, 10);
           problem->reason = g_match_info_fetch (match, 4);

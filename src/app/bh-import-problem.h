@@ -14,8 +14,9 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (BhImportProblem, bh_import_problem, BH, IMPORT_PROBLEM, GObject)
 
-/* Properties "file", "line", "column" (as text, empty for a whole row)
- * and "reason", for the import dialog's table. */
+/* Properties "path", "file" (its base name), "line" and "column" (as
+ * text, empty for a whole row) and "reason", for the dialog's table. */
+const char *bh_import_problem_get_path   (BhImportProblem  *self);
 const char *bh_import_problem_get_file   (BhImportProblem  *self);
 guint       bh_import_problem_get_line   (BhImportProblem  *self);
 guint       bh_import_problem_get_column (BhImportProblem  *self);

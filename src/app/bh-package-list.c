@@ -249,6 +249,11 @@ update_n_selected_done (BhPackageList *self)
   guint position;
   guint n = 0;
 
+  /* The template's bindings fill the chain before its children are
+   * bound to the fields. */
+  if (self->selection == NULL)
+    return;
+
   selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
   for (gboolean ok = gtk_bitset_iter_init_first (&iter, selected, &position);
        ok;
@@ -303,6 +308,9 @@ static void
 bh_package_list_dispose (GObject *object)
 {
   BhPackageList *self = (BhPackageList *)object;
+
+  /* Empty the chain while its handlers can still see it. */
+  bh_package_list_set_model (self, NULL);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), BH_TYPE_PACKAGE_LIST);
 

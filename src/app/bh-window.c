@@ -18,7 +18,7 @@
 #include "bh-package-assistant.h"
 #include "bh-package-list.h"
 #include "bh-package-view.h"
-#include "bh-window.h"
+#include "bh-window-private.h"
 
 struct _BhWindow
 {
@@ -748,4 +748,31 @@ bh_window_show_package (BhWindow *self,
           return;
         }
     }
+}
+
+const char *
+_bh_window_get_page (BhWindow *self)
+{
+  g_assert (BH_IS_WINDOW (self));
+
+  return gtk_stack_get_visible_child_name (self->content_stack);
+}
+
+const char *
+_bh_window_get_freshness (BhWindow *self)
+{
+  g_assert (BH_IS_WINDOW (self));
+
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->freshness_label)))
+    return NULL;
+
+  return gtk_label_get_label (self->freshness_label);
+}
+
+BhPackageList *
+_bh_window_get_package_list (BhWindow *self)
+{
+  g_assert (BH_IS_WINDOW (self));
+
+  return self->package_list;
 }

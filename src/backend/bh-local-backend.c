@@ -22,15 +22,24 @@
  * package list is only ever changed on the main thread.
  */
 
+/*
+ * The engine, opened by the first worker that needs it. Workers hold the
+ * slot, not the backend, so that the backend is always released on the
+ * main thread, whichever thread lets go of a task last.
+ */
+typedef struct
+{
+  GMutex    lock;
+  char     *data_dir;
+  BhEngine *engine;
+} EngineSlot;
+
 struct _BhLocalBackend
 {
   GObject       parent_instance;
 
   char         *data_dir;
-
-  /* Opened by the first worker that needs it; see ensure_engine(). */
-  GMutex        engine_lock;
-  BhEngine     *engine;
+  EngineSlot   *slot;
 
   /* Of BhPackage, newest first; main thread only. */
   GListStore   *packages;
@@ -56,6 +65,8 @@ struct _Operation
 {
   OperationRun      run;
   OperationDone     done;
+
+  EngineSlot       *slot;
 
   /* Inputs, copied. */
   char            **paths;
@@ -95,6 +106,33 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void
+engine_slot_clear (gpointer data)
+{
+  EngineSlot *slot = data;
+
+  g_clear_object (&slot->engine);
+  g_clear_pointer (&slot->data_dir, g_free);
+  g_mutex_clear (&slot->lock);
+}
+
+static void
+engine_slot_release (EngineSlot *slot)
+{
+  g_atomic_rc_box_release_full (slot, engine_slot_clear);
+}
+
+static EngineSlot *
+engine_slot_new (const char *data_dir)
+{
+  EngineSlot *slot = g_atomic_rc_box_new0 (EngineSlot);
+
+  g_mutex_init (&slot->lock);
+  slot->data_dir = g_strdup (data_dir);
+
+  return slot;
+}
+
+static void
 operation_free (gpointer data)
 {
   Operation *op = data;
@@ -110,32 +148,33 @@ operation_free (gpointer data)
   g_clear_pointer (&op->relay, bh_progress_relay_unref);
   g_clear_object (&op->file);
   g_clear_object (&op->pending);
+  g_clear_pointer (&op->slot, engine_slot_release);
   if (op->result_destroy != NULL)
     g_clear_pointer (&op->result, op->result_destroy);
   g_free (op);
 }
 
-/* Called in workers: the only state of @self they touch, under its lock. */
+/* Called in workers. */
 static BhEngine *
-ensure_engine (BhLocalBackend  *self,
-               GCancellable    *cancellable,
-               GError         **error)
+ensure_engine (EngineSlot    *slot,
+               GCancellable  *cancellable,
+               GError       **error)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->engine_lock);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&slot->lock);
 
-  if (self->engine == NULL)
+  if (slot->engine == NULL)
     {
       gint64 begin = g_get_monotonic_time ();
 
-      self->engine = bh_engine_new (self->data_dir, cancellable, error);
-      if (self->engine == NULL)
+      slot->engine = bh_engine_new (slot->data_dir, cancellable, error);
+      if (slot->engine == NULL)
         return NULL;
 
       g_debug ("Opened the engine in %.0f ms",
                (g_get_monotonic_time () - begin) / 1000.0);
     }
 
-  return g_object_ref (self->engine);
+  return g_object_ref (slot->engine);
 }
 
 static gint64
@@ -253,89 +292,6 @@ pending_progress_cb (double      fraction,
   _bh_package_set_progress (BH_PACKAGE (user_data), fraction);
 }
 
-/* Load and reload of the whole list */
-
-static void
-list_packages_worker (GTask        *task,
-                      gpointer      source_object,
-                      gpointer      task_data,
-                      GCancellable *cancellable)
-{
-  g_autoptr(BhEngine) engine = NULL;
-  g_autoptr(GPtrArray) packages = NULL;
-  GError *error = NULL;
-
-  if (!(engine = ensure_engine (source_object, cancellable, &error)) ||
-      !(packages = bh_engine_list_packages (engine, &error)))
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, g_steal_pointer (&packages),
-                           (GDestroyNotify)g_ptr_array_unref);
-}
-
-static int
-compare_indirect_newest_first (gconstpointer a,
-                               gconstpointer b)
-{
-  return compare_newest_first (*(BhPackage **)a, *(BhPackage **)b, NULL);
-}
-
-static void
-list_packages_cb (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  BhLocalBackend *self = BH_LOCAL_BACKEND (object);
-  g_autoptr(GPtrArray) stored = NULL;
-  g_autoptr(GPtrArray) packages = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (!(stored = g_task_propagate_pointer (G_TASK (result), &error)))
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_warning ("Cannot list the packages: %s", error->message);
-      return;
-    }
-
-  /* A running build is shown by its own row, not by what the store has
-   * of it so far. */
-  packages = g_ptr_array_new_full (stored->len + self->running->len, NULL);
-  for (guint i = 0; i < stored->len; i++)
-    {
-      BhPackage *package = g_ptr_array_index (stored, i);
-
-      /* The engine stores a build when it starts; while one of ours
-       * runs, its row stands for it. */
-      if (bh_package_get_status (package) == BH_PACKAGE_STATUS_IN_PROGRESS &&
-          self->running->len > 0)
-        continue;
-
-      if (!is_running (self, bh_package_get_id (package)))
-        g_ptr_array_add (packages, package);
-    }
-  for (guint i = 0; i < self->running->len; i++)
-    g_ptr_array_add (packages, g_ptr_array_index (self->running, i));
-
-  g_ptr_array_sort (packages, compare_indirect_newest_first);
-  g_list_store_splice (self->packages,
-                       0, g_list_model_get_n_items (G_LIST_MODEL (self->packages)),
-                       packages->pdata, packages->len);
-
-  g_debug ("Listed %u packages, %u of them running", packages->len, self->running->len);
-}
-
-static void
-reload_packages (BhLocalBackend *self)
-{
-  g_autoptr(GTask) task = NULL;
-
-  g_assert (BH_IS_LOCAL_BACKEND (self));
-
-  task = g_task_new (self, self->cancellable, list_packages_cb, NULL);
-  g_task_set_source_tag (task, reload_packages);
-  g_task_run_in_thread (task, list_packages_worker);
-}
-
 /* Running operations */
 
 static void
@@ -348,7 +304,7 @@ operation_worker (GTask        *task,
   g_autoptr(BhEngine) engine = NULL;
   GError *error = NULL;
 
-  if ((engine = ensure_engine (source_object, cancellable, &error)) &&
+  if ((engine = ensure_engine (op->slot, cancellable, &error)) &&
       op->run (engine, op, cancellable, &error))
     g_task_return_boolean (task, TRUE);
   else
@@ -360,8 +316,8 @@ operation_ran_cb (GObject      *object,
                   GAsyncResult *result,
                   gpointer      user_data)
 {
-  BhLocalBackend *self = BH_LOCAL_BACKEND (object);
   g_autoptr(GTask) task = user_data;
+  BhLocalBackend *self = g_task_get_source_object (task);
   Operation *op = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
 
@@ -380,8 +336,9 @@ operation_ran_cb (GObject      *object,
 }
 
 /*
- * Starts @op in a worker. The caller's task owns the operation; the worker
- * task borrows it and holds the caller's task until the end.
+ * Starts @op in a worker. The caller's task owns the operation and the
+ * backend; the worker task borrows the operation, holds the caller's task
+ * until its callback, and knows nothing of the backend.
  */
 static void
 operation_start (BhLocalBackend      *self,
@@ -401,7 +358,8 @@ operation_start (BhLocalBackend      *self,
   g_task_set_source_tag (task, source_tag);
   g_task_set_task_data (task, op, operation_free);
 
-  worker = g_task_new (self, cancellable, operation_ran_cb, g_object_ref (task));
+  op->slot = g_atomic_rc_box_acquire (self->slot);
+  worker = g_task_new (NULL, cancellable, operation_ran_cb, g_object_ref (task));
   g_task_set_source_tag (worker, operation_worker);
   g_task_set_task_data (worker, op, NULL);
   g_task_set_return_on_cancel (worker, FALSE);
@@ -453,6 +411,80 @@ operation_set_result (Operation      *op,
 
   op->result = result;
   op->result_destroy = destroy;
+}
+
+/* Load and reload of the whole list */
+
+static gboolean
+list_packages_run (BhEngine      *engine,
+                   Operation     *op,
+                   GCancellable  *cancellable,
+                   GError       **error)
+{
+  GPtrArray *packages = bh_engine_list_packages (engine, error);
+
+  if (packages == NULL)
+    return FALSE;
+
+  operation_set_result (op, packages, (GDestroyNotify)g_ptr_array_unref);
+
+  return TRUE;
+}
+
+static int
+compare_indirect_newest_first (gconstpointer a,
+                               gconstpointer b)
+{
+  return compare_newest_first (*(BhPackage **)a, *(BhPackage **)b, NULL);
+}
+
+static void
+list_packages_done (BhLocalBackend *self,
+                    Operation      *op,
+                    const GError   *error)
+{
+  GPtrArray *stored = op->result;
+  g_autoptr(GPtrArray) packages = NULL;
+
+  if (error != NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("Cannot list the packages: %s", error->message);
+      return;
+    }
+
+  packages = g_ptr_array_new_full (stored->len + self->running->len, NULL);
+  for (guint i = 0; i < stored->len; i++)
+    {
+      BhPackage *package = g_ptr_array_index (stored, i);
+
+      /* The engine stores a build when it starts; while one of ours
+       * runs, its row stands for it. */
+      if (bh_package_get_status (package) == BH_PACKAGE_STATUS_IN_PROGRESS &&
+          self->running->len > 0)
+        continue;
+
+      if (!is_running (self, bh_package_get_id (package)))
+        g_ptr_array_add (packages, package);
+    }
+  for (guint i = 0; i < self->running->len; i++)
+    g_ptr_array_add (packages, g_ptr_array_index (self->running, i));
+
+  g_ptr_array_sort (packages, compare_indirect_newest_first);
+  g_list_store_splice (self->packages,
+                       0, g_list_model_get_n_items (G_LIST_MODEL (self->packages)),
+                       packages->pdata, packages->len);
+
+  g_debug ("Listed %u packages, %u of them running", packages->len, self->running->len);
+}
+
+static void
+reload_packages (BhLocalBackend *self)
+{
+  g_assert (BH_IS_LOCAL_BACKEND (self));
+
+  operation_start (self, operation_new (list_packages_run, list_packages_done),
+                   reload_packages, self->cancellable, NULL, NULL);
 }
 
 static void
@@ -1273,6 +1305,7 @@ bh_local_backend_constructed (GObject *object)
 
   G_OBJECT_CLASS (bh_local_backend_parent_class)->constructed (object);
 
+  self->slot = engine_slot_new (self->data_dir);
   reload_packages (self);
 }
 
@@ -1291,12 +1324,11 @@ bh_local_backend_finalize (GObject *object)
 {
   BhLocalBackend *self = (BhLocalBackend *)object;
 
-  g_clear_object (&self->engine);
+  g_clear_pointer (&self->slot, engine_slot_release);
   g_clear_object (&self->packages);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->running, g_ptr_array_unref);
   g_clear_pointer (&self->data_dir, g_free);
-  g_mutex_clear (&self->engine_lock);
 
   G_OBJECT_CLASS (bh_local_backend_parent_class)->finalize (object);
 }
@@ -1362,7 +1394,6 @@ bh_local_backend_class_init (BhLocalBackendClass *klass)
 static void
 bh_local_backend_init (BhLocalBackend *self)
 {
-  g_mutex_init (&self->engine_lock);
   self->packages = g_list_store_new (BH_TYPE_PACKAGE);
   self->running = g_ptr_array_new_with_free_func (g_object_unref);
   self->cancellable = g_cancellable_new ();

@@ -57,6 +57,22 @@ bh_progress_relay_ref (BhProgressRelay *self)
   return self;
 }
 
+/* Runs @func in the relay's main context, always from its main loop: a
+ * worker must never run it, even when no loop holds the context. */
+static void
+defer (BhProgressRelay *self,
+       GSourceFunc      func,
+       gpointer         data,
+       GDestroyNotify   destroy)
+{
+  g_autoptr(GSource) source = g_idle_source_new ();
+
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, func, data, destroy);
+  g_source_set_static_name (source, "[backhaul] progress");
+  g_source_attach (source, self->context);
+}
+
 static gboolean
 release_cb (gpointer user_data)
 {
@@ -73,9 +89,10 @@ bh_progress_relay_unref (BhProgressRelay *self)
 
   /* The last reference may go in a worker; the data belongs to the main
    * context, so it is released there. */
-  if (self->destroy != NULL)
-    g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT,
-                                release_cb, self->data, self->destroy);
+  if (self->destroy != NULL && g_main_context_is_owner (self->context))
+    self->destroy (self->data);
+  else if (self->destroy != NULL)
+    defer (self, release_cb, self->data, self->destroy);
 
   g_main_context_unref (self->context);
   g_mutex_clear (&self->lock);
@@ -123,9 +140,8 @@ bh_progress_relay_report (double      fraction,
   g_mutex_unlock (&self->lock);
 
   if (queue)
-    g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT,
-                                deliver_cb, bh_progress_relay_ref (self),
-                                (GDestroyNotify)bh_progress_relay_unref);
+    defer (self, deliver_cb, bh_progress_relay_ref (self),
+           (GDestroyNotify)bh_progress_relay_unref);
 }
 
 void

@@ -16,28 +16,12 @@
 
 #include "bh-catalog.h"
 #include "bh-cli-private.h"
+#include "bh-format.h"
 #include "bh-import.h"
 
 /* The exit status of an import stopped with Ctrl+C, as shells report a
  * process ended by SIGINT. */
 #define BH_CLI_EXIT_INTERRUPTED 130
-
-static char *
-format_count (gint64 n)
-{
-  g_autofree char *digits = g_strdup_printf ("%" G_GINT64_FORMAT, n < 0 ? -n : n);
-  GString *out = g_string_new (n < 0 ? "-" : NULL);
-  gsize len = strlen (digits);
-
-  for (gsize i = 0; i < len; i++)
-    {
-      if (i > 0 && (len - i) % 3 == 0)
-        g_string_append_c (out, ',');
-      g_string_append_c (out, digits[i]);
-    }
-
-  return g_string_free (out, FALSE);
-}
 
 /* import */
 
@@ -121,12 +105,12 @@ print_import_report (JsonNode *report)
   for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
     {
       JsonObject *counts = json_object_get_object_member (object, kinds[k]);
-      g_autofree char *added = format_count (json_object_get_int_member (counts, "added"));
-      g_autofree char *changed = format_count (json_object_get_int_member (counts, "changed"));
+      g_autofree char *added = bh_format_count (json_object_get_int_member (counts, "added"));
+      g_autofree char *changed = bh_format_count (json_object_get_int_member (counts, "changed"));
       g_autofree char *unchanged =
-        format_count (json_object_get_int_member (counts, "unchanged"));
+        bh_format_count (json_object_get_int_member (counts, "unchanged"));
       g_autofree char *rejected =
-        format_count (json_object_get_int_member (counts, "rejected"));
+        bh_format_count (json_object_get_int_member (counts, "rejected"));
 
       g_print ("%-10s %14s %14s %14s %12s\n", kinds[k], added, changed, unchanged, rejected);
     }
@@ -232,15 +216,15 @@ print_stats (JsonNode *stats)
   JsonObject *object = json_node_get_object (stats);
   JsonObject *aspects = json_object_get_object_member (object, "aspects");
   g_autoptr(GList) kinds = json_object_get_members (aspects);
-  g_autofree char *customers = format_count (json_object_get_int_member (object, "customers"));
-  g_autofree char *opted_out = format_count (json_object_get_int_member (object, "opted_out"));
-  g_autofree char *events = format_count (json_object_get_int_member (object, "events"));
+  g_autofree char *customers = bh_format_count (json_object_get_int_member (object, "customers"));
+  g_autofree char *opted_out = bh_format_count (json_object_get_int_member (object, "opted_out"));
+  g_autofree char *events = bh_format_count (json_object_get_int_member (object, "events"));
   g_autofree char *upcoming =
-    format_count (json_object_get_int_member (object, "upcoming_events"));
-  g_autofree char *sales = format_count (json_object_get_int_member (object, "sales"));
-  g_autofree char *tickets = format_count (json_object_get_int_member (object, "tickets"));
+    bh_format_count (json_object_get_int_member (object, "upcoming_events"));
+  g_autofree char *sales = bh_format_count (json_object_get_int_member (object, "sales"));
+  g_autofree char *tickets = bh_format_count (json_object_get_int_member (object, "tickets"));
   g_autofree char *anonymous =
-    format_count (json_object_get_int_member (object, "anonymous_sales"));
+    bh_format_count (json_object_get_int_member (object, "anonymous_sales"));
   JsonNode *last_import = json_object_get_member (object, "last_import");
 
   g_print ("Customers    %s (%s opted out of email)\n", customers, opted_out);

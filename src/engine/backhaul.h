@@ -13,6 +13,7 @@
 #include "bh-demo.h"
 #include "bh-engine.h"
 #include "bh-error.h"
+#include "bh-format.h"
 #include "bh-import.h"
 #include "bh-package.h"
 #include "bh-store.h"

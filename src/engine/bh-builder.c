@@ -485,7 +485,9 @@ interest_part (guint    part,
 
       memset (row + from, 0, sizeof (float) * (to - from));
 
-      for (guint32 k = snapshot->event_aspect_start[e]; k < snapshot->event_aspect_start[e + 1]; k++)
+      for (guint32 k = snapshot->event_aspect_start[e];
+           k < snapshot->event_aspect_start[e + 1];
+           k++)
         {
           guint32 a = snapshot->event_aspect[k];
           float w = snapshot->event_aspect_weight[k];
@@ -702,7 +704,9 @@ dup_why (BhBuild *build,
     {
       guint32 e = build->chosen[j];
 
-      for (guint32 k = snapshot->event_aspect_start[e]; k < snapshot->event_aspect_start[e + 1]; k++)
+      for (guint32 k = snapshot->event_aspect_start[e];
+           k < snapshot->event_aspect_start[e + 1];
+           k++)
         {
           Reason reason = { snapshot->event_aspect[k], 0 };
           gboolean found = FALSE;

@@ -16,17 +16,26 @@
 /*
  * Taste clusters: spherical k-means over the members' interest vectors.
  *
- * A member's vector has one entry per aspect of the chosen events: the
- * aspect's weight in the member's profile times its weight in the chosen
- * events (summed over them), that is, how much the aspect adds to the
- * member's interest; scaled to length 1. Members whose vector is zero
- * (included without any interest) join the largest cluster afterwards.
+ * A member's vector has two parts. The first holds the member's interest
+ * in each chosen event: which of the events they are for. The second has
+ * one entry per aspect of the chosen events, the aspect's weight in the
+ * member's profile times its weight in the chosen events (summed over
+ * them): why they are interested. Each part is scaled to length 1, then
+ * weighted so that the events count three quarters (EVENT_SHARE) and the
+ * aspects one quarter, and the whole has length 1. On the demo venue the
+ * aspects alone split a taste by the director or singer a member happens
+ * to know rather than by taste; with the events leading, a package of
+ * three tastes falls into those three. In a one-event package the first
+ * part is the same for everyone and the aspects decide. Members whose
+ * vector is zero (included without any interest) join the largest
+ * cluster afterwards.
  *
  * The number of clusters, when automatic, is the one from 2 to 8 with
  * the best mean silhouette (cosine distance) on a sample of at most
- * SAMPLE_SIZE members; k-means++ seeding uses a fixed seed, and the
- * sample is every n-th member, so the same members give the same
- * clusters. Clusters are numbered by size, largest first.
+ * SAMPLE_SIZE members. Each k is tried from RESTARTS k-means++ starts
+ * with fixed seeds, keeping the tightest; the sample is every n-th
+ * member; so the same members give the same clusters. Clusters are
+ * numbered by size, largest first.
  *
  * For unit vectors the mean cosine distance from x to a cluster C is
  * 1 - x · (sum of C) / |C|, so the silhouette costs n × k × d, not n².
@@ -36,6 +45,8 @@
 #define MAX_ITERATIONS 30
 #define MAX_CLUSTERS   8
 #define KMEANS_SEED    20261203
+#define RESTARTS       6
+#define EVENT_SHARE    0.75
 
 #define MAX_TOPICS     5
 #define MIN_TOPICS     3
@@ -124,8 +135,13 @@ profile_restricted (BhProfiles    *profiles,
     }
 }
 
+/* See the top of the file: the shape over the events, then over the
+ * aspects, each of length 1, weighted EVENT_SHARE and 1 - EVENT_SHARE. */
 static void
 make_points (Points        *points,
+             BhSnapshot    *snapshot,
+             const guint32 *chosen,
+             guint          n_chosen,
              BhProfiles    *profiles,
              const guint32 *aspects,
              const double  *weight,
@@ -134,30 +150,58 @@ make_points (Points        *points,
              guint          n)
 {
   g_autofree double *row = g_new (double, d + 1);
+  g_autofree double *interest = g_new (double, n_chosen + 1);
+  g_autofree double *per_event = g_new0 (double, (gsize)n_chosen * d + 1);
+  guint dims = n_chosen + d;
+
+  g_assert (d > 0);
+
+  for (guint j = 0; j < n_chosen; j++)
+    for (guint32 k = snapshot->event_aspect_start[chosen[j]];
+         k < snapshot->event_aspect_start[chosen[j] + 1];
+         k++)
+      {
+        guint32 a = snapshot->event_aspect[k];
+        const guint32 *slot = bsearch (&a, aspects, d, sizeof (guint32), compare_guint32);
+
+        per_event[(gsize)j * d + (slot - aspects)] = snapshot->event_aspect_weight[k];
+      }
 
   points->n = n;
-  points->d = d;
-  points->x = g_new0 (float, (gsize)n * d + 1);
+  points->d = dims;
+  points->x = g_new0 (float, (gsize)n * dims + 1);
   points->valid = g_new0 (guint8, n + 1);
 
   for (guint m = 0; m < n; m++)
     {
-      float *x = points->x + (gsize)m * d;
-      double norm = 0;
+      float *x = points->x + (gsize)m * dims;
+      double aspect_norm = 0, event_norm = 0;
 
       profile_restricted (profiles, customers[m], aspects, d, row);
+
+      for (guint j = 0; j < n_chosen; j++)
+        {
+          interest[j] = 0;
+          for (guint i = 0; i < d; i++)
+            interest[j] += row[i] * per_event[(gsize)j * d + i];
+          event_norm += interest[j] * interest[j];
+        }
+
       for (guint i = 0; i < d; i++)
         {
           row[i] *= weight[i];
-          norm += row[i] * row[i];
+          aspect_norm += row[i] * row[i];
         }
 
-      if (norm <= 0)
+      if (aspect_norm <= 0 || event_norm <= 0)
         continue;
 
-      norm = sqrt (norm);
+      event_norm = sqrt (event_norm) / sqrt (EVENT_SHARE);
+      aspect_norm = sqrt (aspect_norm) / sqrt (1 - EVENT_SHARE);
+      for (guint j = 0; j < n_chosen; j++)
+        x[j] = (float)(interest[j] / event_norm);
       for (guint i = 0; i < d; i++)
-        x[i] = (float)(row[i] / norm);
+        x[n_chosen + i] = (float)(row[i] / aspect_norm);
       points->valid[m] = TRUE;
     }
 }
@@ -245,9 +289,10 @@ seed_centroids (const Points  *points,
                 const guint32 *rows,
                 guint          n_rows,
                 guint          k,
+                guint32        seed,
                 float         *centroids)
 {
-  g_autoptr(GRand) rand = g_rand_new_with_seed (KMEANS_SEED);
+  g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
   g_autofree double *nearest = g_new (double, n_rows + 1);
   guint d = points->d;
   guint found = 1;
@@ -354,6 +399,48 @@ run_kmeans (const Points  *points,
             centroids[(gsize)c * d + i] = (float)(sums[(gsize)c * d + i] / norm);
         }
     }
+}
+
+/* k-means from several k-means++ starts, keeping the tightest result
+ * (the largest sum of cosines to the centres). Returns the number of
+ * centres, fewer than @k if the points do not have that many. */
+static guint
+best_kmeans (const Points  *points,
+             const guint32 *rows,
+             guint          n_rows,
+             guint          k,
+             float         *centroids,
+             guint         *assignment,
+             GCancellable  *cancellable)
+{
+  g_autofree float *trial = g_new (float, (gsize)k * points->d + 1);
+  g_autofree guint *trial_assignment = g_new (guint, n_rows + 1);
+  double best = -G_MAXDOUBLE;
+  guint best_k = 0;
+
+  for (guint restart = 0; restart < RESTARTS; restart++)
+    {
+      guint got = seed_centroids (points, rows, n_rows, k, KMEANS_SEED + restart, trial);
+      double tightness = 0;
+
+      run_kmeans (points, rows, n_rows, got, trial, trial_assignment, cancellable);
+      for (guint r = 0; r < n_rows; r++)
+        tightness += dot (points->x + (gsize)rows[r] * points->d,
+                          trial + (gsize)trial_assignment[r] * points->d, points->d);
+
+      if (got > best_k || (got == best_k && tightness > best + 1e-9))
+        {
+          best = tightness;
+          best_k = got;
+          memcpy (centroids, trial, sizeof (float) * got * points->d);
+          memcpy (assignment, trial_assignment, sizeof (guint) * n_rows);
+        }
+
+      if (g_cancellable_is_cancelled (cancellable))
+        break;
+    }
+
+  return best_k;
 }
 
 static double
@@ -467,16 +554,24 @@ _bh_cluster_members (BhSnapshot    *snapshot,
     return 0;
 
   aspects = union_aspects (snapshot, chosen, n_chosen, &weight);
-  d = aspects->len;
-  make_points (&points, profiles, (const guint32 *)(gpointer)aspects->data, weight, d,
+  /* Events without aspects give nobody an interest: one cluster. */
+  if (aspects->len == 0)
+    {
+      memset (assignment, 0, sizeof (guint) * n_customers);
+      return 1;
+    }
+
+  make_points (&points, snapshot, chosen, n_chosen, profiles,
+               (const guint32 *)(gpointer)aspects->data, weight, aspects->len,
                customers, n_customers);
+  d = points.d;
 
   rows = g_new (guint32, n_customers + 1);
   for (guint m = 0; m < n_customers; m++)
     if (points.valid[m])
       rows[n_rows++] = m;
 
-  if (n_rows == 0 || d == 0)
+  if (n_rows == 0)
     {
       memset (assignment, 0, sizeof (guint) * n_customers);
       g_free (points.x);
@@ -496,23 +591,20 @@ _bh_cluster_members (BhSnapshot    *snapshot,
 
   if (requested >= 2)
     {
-      k = seed_centroids (&points, sample, n_sample, MIN (requested, MAX_CLUSTERS),
-                          best_centroids);
-      run_kmeans (&points, sample, n_sample, k, best_centroids, sample_assignment,
-                  cancellable);
+      k = best_kmeans (&points, sample, n_sample, MIN (requested, MAX_CLUSTERS),
+                       best_centroids, sample_assignment, cancellable);
     }
   else
     {
       for (guint want = 2; want <= MAX_CLUSTERS; want++)
         {
-          guint got = seed_centroids (&points, sample, n_sample, want, centroids);
+          guint got = best_kmeans (&points, sample, n_sample, want, centroids,
+                                   sample_assignment, cancellable);
           double score;
 
           if (got < want || g_cancellable_is_cancelled (cancellable))
             break;
 
-          run_kmeans (&points, sample, n_sample, got, centroids, sample_assignment,
-                      cancellable);
           score = silhouette (&points, sample, n_sample, got, sample_assignment);
           g_debug ("%u clusters: silhouette %.3f", got, score);
 
@@ -527,7 +619,7 @@ _bh_cluster_members (BhSnapshot    *snapshot,
 
       /* Fewer than two distinct points: one cluster. */
       if (k == 0)
-        k = seed_centroids (&points, sample, n_sample, 1, best_centroids);
+        k = seed_centroids (&points, sample, n_sample, 1, KMEANS_SEED, best_centroids);
     }
 
   /* The whole membership, from the sample's centres. */

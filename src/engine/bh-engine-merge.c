@@ -451,7 +451,8 @@ update_side_locked (BhEngine  *self,
       return FALSE;
     }
 
-  _bh_package_set_clusters (package, side->clusters, side->size_after);
+  if (side->clusters)
+    _bh_package_set_clusters (package, side->clusters, side->size_after);
   new_result = _bh_package_result_to_json (package);
   new_text = json_to_string (new_result, FALSE);
 
@@ -524,15 +525,28 @@ bh_engine_merge (BhEngine      *self,
       (merge_id = insert_merge_locked (self, package_ids, n_packages, error)) == 0)
     goto fail;
 
+  g_debug ("Merge %" G_GINT64_FORMAT " planned in %.3f s",
+           merge_id, (g_get_monotonic_time () - started) / 1e6);
+
   /* The packages' figures are recomputed in worker threads while this
    * one moves the removed members in the store. */
   pool = g_thread_pool_new (describe_side, &job, MIN (n_packages, g_get_num_processors ()),
                             FALSE, NULL);
   for (guint i = 0; i < merge.n_sides; i++)
-    g_thread_pool_push (pool, &merge.sides[i], NULL);
+    {
+      Side *side = &merge.sides[i];
+
+      /* A package that loses no one keeps its figures. */
+      if (side->size_after < side->size_before)
+        g_thread_pool_push (pool, side, NULL);
+    }
 
   removed_ok = remove_members_locked (self, &merge, merge_id, error);
+  g_debug ("Merge %" G_GINT64_FORMAT " moved the removed members by %.3f s",
+           merge_id, (g_get_monotonic_time () - started) / 1e6);
   g_thread_pool_free (g_steal_pointer (&pool), FALSE, TRUE);
+  g_debug ("Merge %" G_GINT64_FORMAT " recomputed the figures by %.3f s",
+           merge_id, (g_get_monotonic_time () - started) / 1e6);
 
   if (!removed_ok)
     goto fail;

@@ -110,7 +110,9 @@ shares_genre (BhSnapshot *snapshot,
       if (!snapshot->aspect_is_genre[aspect])
         continue;
 
-      for (guint32 j = snapshot->event_aspect_start[b]; j < snapshot->event_aspect_start[b + 1]; j++)
+      for (guint32 j = snapshot->event_aspect_start[b];
+           j < snapshot->event_aspect_start[b + 1];
+           j++)
         if (snapshot->event_aspect[j] == aspect)
           return TRUE;
     }

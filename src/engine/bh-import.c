@@ -15,6 +15,7 @@
 
 #include "bh-csv.h"
 #include "bh-error.h"
+#include "bh-format.h"
 #include "bh-import.h"
 
 /*
@@ -41,6 +42,11 @@
 #define OFFSET_MIXED    G_MAXINT32
 #define PRICE_NONE      G_MININT32
 #define INVOICE_NONE    G_MININT64
+#define INVOICE_PACKED  (-G_GINT64_CONSTANT (0x4000000000000000))
+#define INSERT_BATCH    64
+#define N_BUCKETS       256
+#define BUCKET_SHIFT    55
+#define BLOCK_SALES     8192
 
 typedef enum
 {
@@ -162,7 +168,7 @@ typedef struct
 typedef struct
 {
   guint64  rowid;
-  gint64   invoice;       /* >= 0 a number; < 0 ~offset into pool */
+  gint64   invoice;       /* see pack_invoice() */
   guint32  purchased;     /* Unix time, seconds */
   guint32  customer;      /* store id; 0 for ANON */
   guint32  event;         /* store id */
@@ -175,6 +181,45 @@ typedef struct
   guint8   currency;      /* index into currencies; 0 for EUR */
   guint8   file;
 } Sale;
+
+/* Sales whose rowids share their top eight bits, in blocks of
+ * BLOCK_SALES, so that twenty million sales need no huge reallocation
+ * and each bucket sorts on its own, in the cache. */
+typedef struct
+{
+  GPtrArray *blocks;
+  gsize      n;
+} Bucket;
+
+typedef enum
+{
+  JOB_EVENTS_AND_CUSTOMERS,
+  JOB_SALES_BEGIN,
+  JOB_SALES,
+  JOB_STOP,
+} JobKind;
+
+/* Work for the writer thread; sales, if any, are sorted and its own. */
+typedef struct
+{
+  JobKind  kind;
+  Sale    *sales;
+  gsize    n;
+} Job;
+
+typedef struct
+{
+  sqlite3_stmt *insert;
+  sqlite3_stmt *insert_batch;
+  sqlite3_stmt *update;
+  sqlite3_stmt *select;
+  const Sale   *batch[INSERT_BATCH];
+  guint         n_batch;
+  gboolean      store_has_sales;
+  gboolean      begun;
+  guint64       done;
+  gint64        started;
+} SalesWriter;
 
 typedef struct
 {
@@ -200,6 +245,7 @@ typedef struct
   gboolean         row_bad;
   guint            row_column;
   GString         *row_reasons;
+  GString         *json;
 
   GHashTable      *events;          /* ext_id → Event */
   GPtrArray       *event_list;
@@ -221,9 +267,18 @@ typedef struct
   char             currencies[256][4];
   guint            n_currencies;
 
-  GArray          *sales;
+  Bucket           buckets[N_BUCKETS];
+  guint64          n_sales;
   GByteArray      *pool;
   guint64          n_anonymous;
+
+  /* Writing runs in its own thread while reading goes on; it alone
+   * uses the store from the first job to JOB_STOP. */
+  GThread         *writer;
+  GAsyncQueue     *jobs;
+  GError          *writer_error;
+  SalesWriter      sales_writer;
+  GMutex           problems_lock;
 
   GTimeZone       *tz;
   gint32          *day_offsets;
@@ -263,6 +318,8 @@ run_clear (Run *run)
     g_string_free (run->rejects, TRUE);
   if (run->row_reasons)
     g_string_free (run->row_reasons, TRUE);
+  if (run->json)
+    g_string_free (run->json, TRUE);
   g_clear_pointer (&run->events, g_hash_table_unref);
   g_clear_pointer (&run->event_list, g_ptr_array_unref);
   g_clear_pointer (&run->aspects, g_hash_table_unref);
@@ -272,30 +329,16 @@ run_clear (Run *run)
   g_clear_pointer (&run->customers, g_array_unref);
   g_clear_pointer (&run->categories, g_hash_table_unref);
   g_clear_pointer (&run->new_categories, g_ptr_array_unref);
-  g_clear_pointer (&run->sales, g_array_unref);
+  for (guint b = 0; b < N_BUCKETS; b++)
+    g_clear_pointer (&run->buckets[b].blocks, g_ptr_array_unref);
+  g_clear_pointer (&run->jobs, g_async_queue_unref);
+  g_clear_error (&run->writer_error);
   g_clear_pointer (&run->pool, g_byte_array_unref);
   g_clear_pointer (&run->tz, g_time_zone_unref);
   g_clear_pointer (&run->day_offsets, g_free);
 }
 
 /* Helpers */
-
-static char *
-format_count (guint64 n)
-{
-  g_autofree char *digits = g_strdup_printf ("%" G_GUINT64_FORMAT, n);
-  GString *out = g_string_new (NULL);
-  gsize len = strlen (digits);
-
-  for (gsize i = 0; i < len; i++)
-    {
-      if (i > 0 && (len - i) % 3 == 0)
-        g_string_append_c (out, ',');
-      g_string_append_c (out, digits[i]);
-    }
-
-  return g_string_free (out, FALSE);
-}
 
 static void
 report_progress (Run        *run,
@@ -318,7 +361,7 @@ report_rows (Run       *run,
   if (run->progress == NULL)
     return;
 
-  count = format_count (rows);
+  count = bh_format_count (rows);
   message = g_strdup_printf ("%s: %s rows", file->basename, count);
   report_progress (run, READ_SHARE * (run->done_bytes + offset) / MAX (run->total_bytes, 1),
                    message);
@@ -741,11 +784,15 @@ add_problem (Run        *run,
              gssize      value_length,
              const char *reason)
 {
+  g_mutex_lock (&run->problems_lock);
+
   run->n_problems++;
 
   if (run->problems->len < BH_IMPORT_MAX_PROBLEMS)
     g_ptr_array_add (run->problems,
                      bh_csv_format_problem (file, line, column, value, value_length, reason));
+
+  g_mutex_unlock (&run->problems_lock);
 }
 
 static void
@@ -1441,6 +1488,31 @@ read_program (Run         *run,
   add_aspect_id (event->now.aspects, aspect->id);
 }
 
+/* JSON by hand: json-glib builds a tree per row, a million times. */
+static void
+append_json_string (GString    *out,
+                    const char *text)
+{
+  g_string_append_c (out, '"');
+
+  for (const char *p = text; *p; p++)
+    {
+      guchar c = *p;
+
+      if (c == '"' || c == '\\')
+        {
+          g_string_append_c (out, '\\');
+          g_string_append_c (out, c);
+        }
+      else if (c < 0x20)
+        g_string_append_printf (out, "\\u%04x", c);
+      else
+        g_string_append_c (out, c);
+    }
+
+  g_string_append_c (out, '"');
+}
+
 static void
 read_customer (Run         *run,
                BhCsvReader *reader,
@@ -1479,13 +1551,8 @@ read_customer (Run         *run,
 
   if (n_extra > 0)
     {
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
-      g_autoptr(JsonGenerator) generator = json_generator_new ();
-      g_autoptr(JsonNode) root = NULL;
-      g_autofree char *json = NULL;
-      guint n_set = 0;
+      g_string_truncate (run->json, 0);
 
-      json_builder_begin_object (builder);
       for (guint i = 0; i < n_extra; i++)
         {
           gsize length;
@@ -1493,18 +1560,20 @@ read_customer (Run         *run,
 
           if (length == 0)
             continue;
-          json_builder_set_member_name (builder,
-                                        bh_csv_reader_get_column_name (reader,
-                                                                       extra_columns[i]));
-          json_builder_add_string_value (builder, value);
-          n_set++;
+          g_string_append_c (run->json, run->json->len ? ',' : '{');
+          append_json_string (run->json,
+                              bh_csv_reader_get_column_name (reader, extra_columns[i]));
+          g_string_append_c (run->json, ':');
+          append_json_string (run->json, value);
         }
-      json_builder_end_object (builder);
 
-      root = json_builder_get_root (builder);
-      json_generator_set_root (generator, root);
-      json = json_generator_to_data (generator, NULL);
-      row.extra = n_set > 0 ? g_string_chunk_insert (run->strings, json) : NULL;
+      row.extra = NULL;
+      if (run->json->len > 0)
+        {
+          g_string_append_c (run->json, '}');
+          row.extra = g_string_chunk_insert_len (run->strings, run->json->str,
+                                                 run->json->len);
+        }
     }
 
   found = g_hash_table_lookup (run->customer_rows, id);
@@ -1537,6 +1606,56 @@ read_customer (Run         *run,
                        GSIZE_TO_POINTER (run->customers->len));
 }
 
+static void
+add_sale (Run        *run,
+          const Sale *sale)
+{
+  Bucket *bucket = &run->buckets[sale->rowid >> BUCKET_SHIFT];
+  gsize slot = bucket->n % BLOCK_SALES;
+  Sale *block;
+
+  if (slot == 0)
+    {
+      if (bucket->blocks == NULL)
+        bucket->blocks = g_ptr_array_new_with_free_func (g_free);
+      g_ptr_array_add (bucket->blocks, g_new (Sale, BLOCK_SALES));
+    }
+
+  block = bucket->blocks->pdata[bucket->blocks->len - 1];
+  block[slot] = *sale;
+  bucket->n++;
+  run->n_sales++;
+}
+
+/* Moves a bucket's sales into one array, freeing its blocks on the way. */
+static Sale *
+take_bucket (Run   *run,
+             guint  b,
+             gsize *n)
+{
+  Bucket *bucket = &run->buckets[b];
+  Sale *sales;
+
+  *n = bucket->n;
+  if (bucket->n == 0)
+    return NULL;
+
+  sales = g_new (Sale, bucket->n);
+  for (guint i = 0; i < bucket->blocks->len; i++)
+    {
+      gsize first = (gsize)i * BLOCK_SALES;
+
+      memcpy (sales + first, bucket->blocks->pdata[i],
+              MIN (BLOCK_SALES, bucket->n - first) * sizeof (Sale));
+      g_clear_pointer (&bucket->blocks->pdata[i], g_free);
+    }
+
+  g_clear_pointer (&bucket->blocks, g_ptr_array_unref);
+  bucket->n = 0;
+
+  return sales;
+}
+
 static guint32
 pool_add (Run        *run,
           const char *text,
@@ -1548,6 +1667,85 @@ pool_add (Run        *run,
   g_byte_array_append (run->pool, (const guint8 *)"", 1);
 
   return offset;
+}
+
+/* An invoice is stored as the number it is (>= 0), packed into the
+ * number if it is up to two capital letters and 1 to 12 digits like
+ * R00012345 (INVOICE_PACKED + letters, digit count and value), or else
+ * kept in the pool (~offset). Twenty million invoices of a common form
+ * take no string memory, and storing them reads no scattered strings. */
+static gint64
+pack_invoice (Run        *run,
+              const char *text,
+              gsize       length)
+{
+  guint64 letters = 0;
+  guint64 value = 0;
+  gsize i = 0;
+  gsize n_digits;
+
+  if (length == 0)
+    return INVOICE_NONE;
+
+  if (all_digits (text, length) && length <= 18 && (text[0] != '0' || length == 1))
+    return g_ascii_strtoll (text, NULL, 10);
+
+  while (i < length && i < 2 && text[i] >= 'A' && text[i] <= 'Z')
+    letters = letters * 27 + (text[i++] - 'A' + 1);
+
+  n_digits = length - i;
+  if (n_digits < 1 || n_digits > 12 || !all_digits (text + i, n_digits))
+    return ~(gint64)pool_add (run, text, length);
+
+  for (; i < length; i++)
+    value = value * 10 + (text[i] - '0');
+
+  return INVOICE_PACKED + (gint64)((((letters << 4) | n_digits) << 40) | value);
+}
+
+static gboolean
+invoice_is_pooled (gint64 invoice)
+{
+  return invoice < 0 && invoice >= -G_GINT64_CONSTANT (0x100000000);
+}
+
+static const char *
+pool_text (Run     *run,
+           guint32  offset)
+{
+  return (const char *)run->pool->data + offset;
+}
+
+/* The invoice as text; buffer holds it if it is packed. */
+static const char *
+invoice_text (Run    *run,
+              gint64  invoice,
+              char    buffer[32])
+{
+  guint64 packed, letters;
+  char *p = buffer;
+
+  g_assert (invoice < 0 && invoice != INVOICE_NONE);
+
+  if (invoice_is_pooled (invoice))
+    return pool_text (run, ~invoice);
+
+  packed = invoice - INVOICE_PACKED;
+  letters = packed >> 44;
+  if (letters >= 27)
+    *p++ = 'A' - 1 + letters / 27;
+  if (letters % 27 > 0)
+    *p++ = 'A' - 1 + letters % 27;
+  {
+    guint n_digits = (packed >> 40) & 15;
+    guint64 value = packed & G_GUINT64_CONSTANT (0xffffffffff);
+
+    p[n_digits] = '\0';
+    for (guint i = n_digits; i > 0; i--, value /= 10)
+      p[i - 1] = '0' + value % 10;
+  }
+
+  return buffer;
 }
 
 static guint16
@@ -1695,13 +1893,7 @@ read_sale (Run         *run,
   sale.line = bh_csv_reader_get_line (reader);
   sale.file = file_index;
 
-  if (invoice_len == 0)
-    sale.invoice = INVOICE_NONE;
-  else if (all_digits (invoice, invoice_len) && invoice_len <= 18 &&
-           (invoice[0] != '0' || invoice_len == 1))
-    sale.invoice = g_ascii_strtoll (invoice, NULL, 10);
-  else
-    sale.invoice = ~(gint64)pool_add (run, invoice, invoice_len);
+  sale.invoice = pack_invoice (run, invoice, invoice_len);
 
   if (columns[S_SALE_ID] >= 0)
     {
@@ -1726,7 +1918,7 @@ read_sale (Run         *run,
   if (sale.customer == 0)
     run->n_anonymous++;
 
-  g_array_append_val (run->sales, sale);
+  add_sale (run, &sale);
 }
 
 static gboolean
@@ -1947,13 +2139,6 @@ sort_sales (Sale  *sales,
     }
 }
 
-static const char *
-pool_text (Run     *run,
-           guint32  offset)
-{
-  return (const char *)run->pool->data + offset;
-}
-
 static gboolean
 same_identity (Run        *run,
                const Sale *a,
@@ -1967,8 +2152,7 @@ same_identity (Run        *run,
       a->category != b->category || a->purchased != b->purchased)
     return FALSE;
 
-  if (a->invoice >= 0 || b->invoice >= 0 || a->invoice == INVOICE_NONE ||
-      b->invoice == INVOICE_NONE)
+  if (!invoice_is_pooled (a->invoice) || !invoice_is_pooled (b->invoice))
     return a->invoice == b->invoice;
 
   return g_str_equal (pool_text (run, ~a->invoice), pool_text (run, ~b->invoice));
@@ -1984,11 +2168,10 @@ file_of (Run        *run,
 /* Within this import, rows of the same sale: the later one wins. Rows of
  * different sales with the same hash are a problem. */
 static void
-check_duplicate_sales (Run *run)
+check_duplicate_sales (Run   *run,
+                       Sale  *sales,
+                       gsize  n)
 {
-  Sale *sales = (Sale *)(gpointer)run->sales->data;
-  gsize n = run->sales->len;
-
   for (gsize i = 1; i < n; i++)
     {
       Sale *a = &sales[i - 1];
@@ -2297,45 +2480,74 @@ write_customers (Run     *run,
   return TRUE;
 }
 
+#define SALE_PARAMS 11
+
+/* Binds a sale to parameters first + 1 to first + SALE_PARAMS. */
 static void
 bind_sale (Run          *run,
            sqlite3_stmt *stmt,
+           int           first,
            const Sale   *sale)
 {
   if (sale->customer)
-    sqlite3_bind_int64 (stmt, 1, sale->customer);
+    sqlite3_bind_int64 (stmt, first + 1, sale->customer);
   else
-    sqlite3_bind_null (stmt, 1);
-  sqlite3_bind_int64 (stmt, 2, sale->event);
-  sqlite3_bind_int64 (stmt, 3, sale->purchased);
+    sqlite3_bind_null (stmt, first + 1);
+  sqlite3_bind_int64 (stmt, first + 2, sale->event);
+  sqlite3_bind_int64 (stmt, first + 3, sale->purchased);
   if (sale->category)
-    sqlite3_bind_int64 (stmt, 4, sale->category);
+    sqlite3_bind_int64 (stmt, first + 4, sale->category);
   else
-    sqlite3_bind_null (stmt, 4);
-  sqlite3_bind_int (stmt, 5, sale->quantity);
+    sqlite3_bind_null (stmt, first + 4);
+  sqlite3_bind_int (stmt, first + 5, sale->quantity);
   if (sale->price != PRICE_NONE)
-    sqlite3_bind_int (stmt, 6, sale->price);
+    sqlite3_bind_int (stmt, first + 6, sale->price);
   else
-    sqlite3_bind_null (stmt, 6);
+    sqlite3_bind_null (stmt, first + 6);
   if (sale->base_price != PRICE_NONE)
-    sqlite3_bind_int (stmt, 7, sale->base_price);
+    sqlite3_bind_int (stmt, first + 7, sale->base_price);
   else
-    sqlite3_bind_null (stmt, 7);
+    sqlite3_bind_null (stmt, first + 7);
   if (sale->currency)
-    sqlite3_bind_text (stmt, 8, run->currencies[sale->currency], 3, SQLITE_STATIC);
+    sqlite3_bind_text (stmt, first + 8, run->currencies[sale->currency], 3, SQLITE_STATIC);
   else
-    sqlite3_bind_null (stmt, 8);
+    sqlite3_bind_null (stmt, first + 8);
   if (sale->invoice == INVOICE_NONE)
-    sqlite3_bind_null (stmt, 9);
+    sqlite3_bind_null (stmt, first + 9);
   else if (sale->invoice >= 0)
-    sqlite3_bind_int64 (stmt, 9, sale->invoice);
+    sqlite3_bind_int64 (stmt, first + 9, sale->invoice);
   else
-    sqlite3_bind_text (stmt, 9, pool_text (run, ~sale->invoice), -1, SQLITE_STATIC);
+    {
+      char buffer[32];
+
+      sqlite3_bind_text (stmt, first + 9, invoice_text (run, sale->invoice, buffer), -1,
+                         SQLITE_TRANSIENT);
+    }
   if (sale->ext)
-    sqlite3_bind_text (stmt, 10, pool_text (run, sale->ext - 1), -1, SQLITE_STATIC);
+    sqlite3_bind_text (stmt, first + 10, pool_text (run, sale->ext - 1), -1, SQLITE_STATIC);
   else
-    sqlite3_bind_null (stmt, 10);
-  sqlite3_bind_int64 (stmt, 11, sale->rowid);
+    sqlite3_bind_null (stmt, first + 10);
+  sqlite3_bind_int64 (stmt, first + 11, sale->rowid);
+}
+
+/* "INSERT INTO table (columns) VALUES (?, …), (?, …)…" for n_rows rows. */
+static char *
+batch_insert_sql (const char *head,
+                  guint       n_params,
+                  guint       n_rows)
+{
+  GString *sql = g_string_new (head);
+
+  g_string_append (sql, " VALUES ");
+  for (guint r = 0; r < n_rows; r++)
+    {
+      g_string_append (sql, r ? ", (" : "(");
+      for (guint p = 0; p < n_params; p++)
+        g_string_append (sql, p ? ", ?" : "?");
+      g_string_append_c (sql, ')');
+    }
+
+  return g_string_free (sql, FALSE);
 }
 
 static gboolean
@@ -2366,9 +2578,13 @@ compare_stored_sale (Run          *run,
   else if (sqlite3_column_type (stmt, 8) == SQLITE_INTEGER)
     same_invoice = sale->invoice >= 0 && sqlite3_column_int64 (stmt, 8) == sale->invoice;
   else
-    same_invoice = sale->invoice < 0 && sale->invoice != INVOICE_NONE &&
-                   g_str_equal ((const char *)sqlite3_column_text (stmt, 8),
-                                pool_text (run, ~sale->invoice));
+    {
+      char buffer[32];
+
+      same_invoice = sale->invoice < 0 && sale->invoice != INVOICE_NONE &&
+                     g_str_equal ((const char *)sqlite3_column_text (stmt, 8),
+                                  invoice_text (run, sale->invoice, buffer));
+    }
 
   rest = column_is (stmt, 0, sale->customer != 0, sale->customer) &&
          column_is (stmt, 1, TRUE, sale->event) &&
@@ -2397,18 +2613,29 @@ compare_stored_sale (Run          *run,
                       run->currencies[sale->currency]) ? 0 : 1;
 }
 
-static gboolean
-write_sales (Run     *run,
-             GError **error)
+static void
+sales_writer_clear (SalesWriter *sw)
 {
-  g_autoptr(sqlite3_stmt) insert = NULL;
-  g_autoptr(sqlite3_stmt) update = NULL;
-  g_autoptr(sqlite3_stmt) select = NULL;
+  g_clear_pointer (&sw->insert, sqlite3_finalize);
+  g_clear_pointer (&sw->insert_batch, sqlite3_finalize);
+  g_clear_pointer (&sw->update, sqlite3_finalize);
+  g_clear_pointer (&sw->select, sqlite3_finalize);
+}
+
+static gboolean
+sales_writer_begin (Run          *run,
+                    SalesWriter  *sw,
+                    GError      **error)
+{
+  static const char head[] = "INSERT INTO sale (customer_id, event_id, purchased, "
+                             "category_id, quantity, price, base_price, currency, "
+                             "invoice, ext_id, id)";
   g_autoptr(sqlite3_stmt) insert_category = NULL;
-  Sale *sales = (Sale *)(gpointer)run->sales->data;
-  gsize n = run->sales->len;
-  gboolean store_has_sales;
-  gint64 started = g_get_monotonic_time ();
+  g_autofree char *insert_sql = batch_insert_sql (head, SALE_PARAMS, 1);
+  g_autofree char *batch_sql = batch_insert_sql (head, SALE_PARAMS, INSERT_BATCH);
+
+  sw->begun = TRUE;
+  sw->started = g_get_monotonic_time ();
 
   if (!(insert_category = bh_store_prepare (run->store,
                                             "INSERT INTO category (id, name) VALUES (?, ?)",
@@ -2426,53 +2653,92 @@ write_sales (Run     *run,
         return FALSE;
     }
 
-  store_has_sales = bh_store_query_int (run->store,
-                                        "SELECT EXISTS (SELECT 1 FROM sale)", 1) != 0;
+  /* Into an empty table every sale is new: no lookups. */
+  sw->store_has_sales = bh_store_query_int (run->store,
+                                            "SELECT EXISTS (SELECT 1 FROM sale)", 1) != 0;
 
-  if (!(insert = bh_store_prepare (run->store,
-                                   "INSERT INTO sale (customer_id, event_id, purchased, "
-                                   "category_id, quantity, price, base_price, currency, "
-                                   "invoice, ext_id, id) "
-                                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error)) ||
-      !(update = bh_store_prepare (run->store,
-                                   "UPDATE sale SET customer_id = ?, event_id = ?, "
-                                   "purchased = ?, category_id = ?, quantity = ?, price = ?, "
-                                   "base_price = ?, currency = ?, invoice = ?, ext_id = ? "
-                                   "WHERE id = ?", error)) ||
-      !(select = bh_store_prepare (run->store,
-                                   "SELECT customer_id, event_id, purchased, category_id, "
-                                   "quantity, price, base_price, currency, invoice, ext_id "
-                                   "FROM sale WHERE id = ?", error)))
+  /* Many rows per statement: fewer steps, and SQLite keeps its cursor
+   * near the end of the table between rows. */
+  if (!(sw->insert = bh_store_prepare (run->store, insert_sql, error)) ||
+      !(sw->insert_batch = bh_store_prepare (run->store, batch_sql, error)) ||
+      !(sw->update = bh_store_prepare (run->store,
+                                       "UPDATE sale SET customer_id = ?, event_id = ?, "
+                                       "purchased = ?, category_id = ?, quantity = ?, "
+                                       "price = ?, base_price = ?, currency = ?, invoice = ?, "
+                                       "ext_id = ? WHERE id = ?", error)) ||
+      !(sw->select = bh_store_prepare (run->store,
+                                       "SELECT customer_id, event_id, purchased, category_id, "
+                                       "quantity, price, base_price, currency, invoice, ext_id "
+                                       "FROM sale WHERE id = ?", error)))
     return FALSE;
 
+  return TRUE;
+}
+
+static gboolean
+sales_writer_flush (Run          *run,
+                    SalesWriter  *sw,
+                    GError      **error)
+{
+  if (sw->n_batch == INSERT_BATCH)
+    {
+      for (guint b = 0; b < sw->n_batch; b++)
+        bind_sale (run, sw->insert_batch, b * SALE_PARAMS, sw->batch[b]);
+      if (!step_done (run, sw->insert_batch, error))
+        return FALSE;
+    }
+  else
+    {
+      for (guint b = 0; b < sw->n_batch; b++)
+        {
+          bind_sale (run, sw->insert, 0, sw->batch[b]);
+          if (!step_done (run, sw->insert, error))
+            return FALSE;
+        }
+    }
+
+  sw->n_batch = 0;
+
+  return TRUE;
+}
+
+/* Stores sorted sales; rows marked as replaced (quantity 0) are left out.
+ * The batch points into @sales, so it is flushed before returning. */
+static gboolean
+sales_writer_add (Run          *run,
+                  SalesWriter  *sw,
+                  const Sale   *sales,
+                  gsize         n,
+                  GError      **error)
+{
   for (gsize i = 0; i < n; i++)
     {
       const Sale *sale = &sales[i];
-      sqlite3_stmt *stmt = insert;
 
-      if ((i + 1) % PROGRESS_ROWS == 0)
+      if (++sw->done % PROGRESS_ROWS == 0)
         {
-          g_autofree char *done = format_count (i + 1);
-          g_autofree char *total = format_count (n);
+          g_autofree char *done = bh_format_count (sw->done);
+          g_autofree char *total = bh_format_count (run->n_sales);
           g_autofree char *message = g_strdup_printf ("Storing %s of %s sales", done, total);
 
           if (g_cancellable_set_error_if_cancelled (run->cancellable, error))
             return FALSE;
-          report_progress (run, READ_SHARE + (1 - READ_SHARE) * i / n, message);
+          report_progress (run, READ_SHARE + (1 - READ_SHARE) * sw->done / run->n_sales,
+                           message);
         }
 
       if (sale->quantity == 0)
         continue;
 
-      if (store_has_sales)
+      if (sw->store_has_sales)
         {
           int found;
 
-          sqlite3_bind_int64 (select, 1, sale->rowid);
-          if (sqlite3_step (select) == SQLITE_ROW)
+          sqlite3_bind_int64 (sw->select, 1, sale->rowid);
+          if (sqlite3_step (sw->select) == SQLITE_ROW)
             {
-              found = compare_stored_sale (run, select, sale);
-              sqlite3_reset (select);
+              found = compare_stored_sale (run, sw->select, sale);
+              sqlite3_reset (sw->select);
 
               if (found == 0)
                 {
@@ -2490,28 +2756,168 @@ write_sales (Run     *run,
                   continue;
                 }
 
-              stmt = update;
               run->counts[KIND_SALES].changed++;
+              bind_sale (run, sw->update, 0, sale);
+              if (!step_done (run, sw->update, error))
+                return FALSE;
+              continue;
             }
-          else
-            {
-              sqlite3_reset (select);
-              run->counts[KIND_SALES].added++;
-            }
-        }
-      else
-        run->counts[KIND_SALES].added++;
 
-      bind_sale (run, stmt, sale);
-      if (!step_done (run, stmt, error))
+          sqlite3_reset (sw->select);
+        }
+
+      run->counts[KIND_SALES].added++;
+      sw->batch[sw->n_batch++] = sale;
+
+      if (sw->n_batch == INSERT_BATCH && !sales_writer_flush (run, sw, error))
         return FALSE;
     }
 
-  g_debug ("Stored %" G_GSIZE_FORMAT " sales in %.2f s (%s)", n,
-           (g_get_monotonic_time () - started) / 1e6,
-           store_has_sales ? "merged with stored sales" : "appended to an empty table");
+  return sales_writer_flush (run, sw, error);
+}
+
+static gpointer
+writer_thread (gpointer data)
+{
+  Run *run = data;
+  SalesWriter *sw = &run->sales_writer;
+
+  for (;;)
+    {
+      Job *job = g_async_queue_pop (run->jobs);
+      JobKind kind = job->kind;
+      gint64 started = g_get_monotonic_time ();
+
+      /* After a failure, only drain the queue. */
+      if (run->writer_error == NULL)
+        {
+          switch (kind)
+            {
+            case JOB_EVENTS_AND_CUSTOMERS:
+              if (write_events (run, &run->writer_error))
+                write_customers (run, &run->writer_error);
+              g_debug ("Stored events and customers in %.2f s",
+                       (g_get_monotonic_time () - started) / 1e6);
+              break;
+
+            case JOB_SALES_BEGIN:
+              sales_writer_begin (run, sw, &run->writer_error);
+              break;
+
+            case JOB_SALES:
+              sales_writer_add (run, sw, job->sales, job->n, &run->writer_error);
+              break;
+
+            case JOB_STOP:
+              if (sw->begun)
+                g_debug ("Stored %" G_GUINT64_FORMAT " sales in %.2f s (%s)", sw->done,
+                         (g_get_monotonic_time () - sw->started) / 1e6,
+                         sw->store_has_sales ? "merged with stored sales"
+                                             : "appended to an empty table");
+              break;
+
+            default:
+              g_assert_not_reached ();
+            }
+        }
+
+      g_free (job->sales);
+      g_free (job);
+
+      if (kind == JOB_STOP)
+        break;
+    }
+
+  sales_writer_clear (sw);
+
+  return NULL;
+}
+
+static void
+push_job (Run     *run,
+          JobKind  kind,
+          Sale    *sales,
+          gsize    n)
+{
+  Job *job = g_new0 (Job, 1);
+
+  g_assert (run->writer != NULL);
+
+  job->kind = kind;
+  job->sales = sales;
+  job->n = n;
+  g_async_queue_push (run->jobs, job);
+}
+
+static void
+start_writer (Run *run)
+{
+  g_assert (run->writer == NULL);
+
+  run->jobs = g_async_queue_new ();
+  run->writer = g_thread_new ("bh-import-writer", writer_thread, run);
+  push_job (run, JOB_EVENTS_AND_CUSTOMERS, NULL, 0);
+}
+
+/* Waits for the writer; returns FALSE with @error set if it failed. */
+static gboolean
+stop_writer (Run     *run,
+             GError **error)
+{
+  if (run->writer == NULL)
+    return TRUE;
+
+  push_job (run, JOB_STOP, NULL, 0);
+  g_thread_join (g_steal_pointer (&run->writer));
+
+  if (run->writer_error)
+    {
+      g_propagate_error (error, g_steal_pointer (&run->writer_error));
+      return FALSE;
+    }
 
   return TRUE;
+}
+
+/* Sorts bucket after bucket and hands them to the writer, which stores
+ * one while the next is sorted. */
+static gboolean
+write_sales (Run     *run,
+             GError **error)
+{
+  gint64 sorting = 0;
+
+  push_job (run, JOB_SALES_BEGIN, NULL, 0);
+
+  for (guint b = 0; b < N_BUCKETS; b++)
+    {
+      gint64 started = g_get_monotonic_time ();
+      gsize n;
+      Sale *sales = take_bucket (run, b, &n);
+
+      if (sales == NULL)
+        continue;
+
+      sort_sales (sales, n);
+      check_duplicate_sales (run, sales, n);
+      sorting += g_get_monotonic_time () - started;
+
+      if (run->fatal)
+        {
+          g_free (sales);
+          break;
+        }
+
+      push_job (run, JOB_SALES, sales, n);
+
+      if (g_cancellable_is_cancelled (run->cancellable))
+        break;
+    }
+
+  g_debug ("Sorted %" G_GUINT64_FORMAT " sales in %.2f s", run->n_sales, sorting / 1e6);
+
+  return stop_writer (run, error) &&
+         !g_cancellable_set_error_if_cancelled (run->cancellable, error);
 }
 
 static JsonNode *
@@ -2594,12 +3000,20 @@ record_import (Run      *run,
   return TRUE;
 }
 
+/* Whether what was read already means that nothing will be stored. */
+static gboolean
+doomed (Run        *run,
+        const char *rejects_path)
+{
+  return run->n_problems > 0 && (rejects_path == NULL || run->fatal);
+}
+
 static void
 set_problems_error (Run     *run,
                     GError **error)
 {
   g_autoptr(GString) message = g_string_new (NULL);
-  g_autofree char *count = format_count (run->n_problems);
+  g_autofree char *count = bh_format_count (run->n_problems);
 
   g_string_append_printf (message, "Nothing was imported: %s %s in the files:",
                           count, run->n_problems == 1 ? "problem" : "problems");
@@ -2609,7 +3023,7 @@ set_problems_error (Run     *run,
 
   if (run->n_problems > run->problems->len)
     {
-      g_autofree char *more = format_count (run->n_problems - run->problems->len);
+      g_autofree char *more = bh_format_count (run->n_problems - run->problems->len);
 
       g_string_append_printf (message, "\nand %s more", more);
     }
@@ -2653,29 +3067,6 @@ make_report (Run        *run,
   json_node_unref (counts);
 
   return json_builder_get_root (builder);
-}
-
-static gboolean
-write_all (Run      *run,
-           gint64    started,
-           gint64   *import_id,
-           GError  **error)
-{
-  gint64 t0 = g_get_monotonic_time ();
-
-  if (!write_events (run, error) ||
-      !write_customers (run, error))
-    return FALSE;
-
-  g_debug ("Stored events and customers in %.2f s", (g_get_monotonic_time () - t0) / 1e6);
-
-  if (!write_sales (run, error))
-    return FALSE;
-
-  if (g_cancellable_set_error_if_cancelled (run->cancellable, error))
-    return FALSE;
-
-  return record_import (run, started, import_id, error);
 }
 
 /**
@@ -2728,6 +3119,7 @@ bh_import_run (BhStore             *store,
   run.strings = g_string_chunk_new (1024 * 1024);
   run.problems = g_ptr_array_new_with_free_func (g_free);
   run.row_reasons = g_string_new (NULL);
+  run.json = g_string_new (NULL);
   run.events = g_hash_table_new (g_str_hash, g_str_equal);
   run.event_list = g_ptr_array_new_with_free_func (event_free);
   run.aspects = g_hash_table_new (g_str_hash, g_str_equal);
@@ -2737,11 +3129,11 @@ bh_import_run (BhStore             *store,
   run.customers = g_array_new (FALSE, FALSE, sizeof (CustomerRow));
   run.categories = g_hash_table_new (g_str_hash, g_str_equal);
   run.new_categories = g_ptr_array_new ();
-  run.sales = g_array_new (FALSE, FALSE, sizeof (Sale));
   run.pool = g_byte_array_new ();
   run.tz = g_time_zone_new_local ();
   run.n_currencies = 1;
   memcpy (run.currencies[0], "EUR", 4);
+  g_mutex_init (&run.problems_lock);
   if (rejects_path)
     run.rejects = g_string_new ("file,line,column,reason,record\r\n");
 
@@ -2758,39 +3150,42 @@ bh_import_run (BhStore             *store,
 
   for (guint i = 0; i < run.files->len; i++)
     {
-      if (!read_file (&run, run.files->pdata[i], error))
+      InputFile *file = run.files->pdata[i];
+
+      /* Events and customers are stored while the sales are read. */
+      if (file->kind == KIND_SALES && run.writer == NULL && !doomed (&run, rejects_path))
+        start_writer (&run);
+
+      if (!read_file (&run, file, error))
         goto out;
     }
 
-  g_debug ("Read %u files: %" G_GUINT64_FORMAT " bytes, %u customers, %u sales, "
-           "%" G_GUINT64_FORMAT " problems in %.2f s",
-           run.files->len, run.total_bytes, run.customers->len, run.sales->len,
+  g_debug ("Read %u files: %" G_GUINT64_FORMAT " bytes, %u customers, %" G_GUINT64_FORMAT
+           " sales, %" G_GUINT64_FORMAT " problems in %.2f s",
+           run.files->len, run.total_bytes, run.customers->len, run.n_sales,
            run.n_problems, (g_get_monotonic_time () - t0) / 1e6);
 
-  {
-    gint64 t1 = g_get_monotonic_time ();
-
-    sort_sales ((Sale *)(gpointer)run.sales->data, run.sales->len);
-    check_duplicate_sales (&run);
-    g_debug ("Sorted %u sales in %.2f s", run.sales->len,
-             (g_get_monotonic_time () - t1) / 1e6);
-  }
-
-  if (run.n_problems > 0 && (rejects_path == NULL || run.fatal))
+  if (doomed (&run, rejects_path))
     {
       set_problems_error (&run, error);
       goto out;
     }
 
-  if (!write_all (&run, started, &import_id, error))
+  if (run.writer == NULL)
+    start_writer (&run);
+
+  if (!write_sales (&run, error))
     goto out;
 
-  /* Collisions with stored sales are found only while writing. */
-  if (run.n_problems > 0 && rejects_path == NULL)
+  /* Collisions are found only while sorting and writing. */
+  if (run.fatal || (run.n_problems > 0 && rejects_path == NULL))
     {
       set_problems_error (&run, error);
       goto out;
     }
+
+  if (!record_import (&run, started, &import_id, error))
+    goto out;
 
   if (rejects_path && run.n_rejected > 0 &&
       !g_file_set_contents (rejects_path, run.rejects->str, run.rejects->len, error))
@@ -2802,6 +3197,10 @@ bh_import_run (BhStore             *store,
   ok = TRUE;
 
 out:
+  /* The writer stops before anything else touches the store. */
+  if (!stop_writer (&run, ok ? error : NULL))
+    ok = FALSE;
+
   if (!ok)
     bh_store_rollback (store);
   else
@@ -2818,6 +3217,7 @@ out:
     }
 
   run_clear (&run);
+  g_mutex_clear (&run.problems_lock);
 
   return report;
 }

@@ -1,4 +1,4 @@
-/* bh-test-venue.c
+/* bh-test-csv-venue.c
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  * Copyright 2026 The Backhaul authors
@@ -10,7 +10,7 @@
 #include <sys/wait.h>
 #include <glib/gstdio.h>
 
-#include "bh-test-venue.h"
+#include "bh-test-csv-venue.h"
 
 #define N_CUSTOMERS   300
 #define N_PAST_EVENTS 10 /* per taste */

@@ -1,0 +1,22 @@
+/* bh-window-private.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ * Copyright 2026 The Backhaul authors
+ */
+
+#pragma once
+
+#include "bh-package-list.h"
+#include "bh-window.h"
+
+G_BEGIN_DECLS
+
+/* For the tests: what the window shows. */
+
+/* "loading", "empty", "no-packages" or "packages". */
+const char    *_bh_window_get_page         (BhWindow *self);
+/* The line on how fresh the data is; NULL while hidden. */
+const char    *_bh_window_get_freshness    (BhWindow *self);
+BhPackageList *_bh_window_get_package_list (BhWindow *self);
+
+G_END_DECLS

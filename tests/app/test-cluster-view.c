@@ -14,6 +14,7 @@
 #include "bh-export.h"
 #include "bh-member-item.h"
 #include "bh-test-fixture.h"
+#include "bh-test-util.h"
 
 /* One package built by the engine, shared by the tests; each opens the
  * view on its largest cluster. */
@@ -238,16 +239,6 @@ test_cluster_view_save (Fixture       *fixture,
 }
 
 static void
-keep_result_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
-static void
 test_cluster_view_drag (Fixture       *fixture,
                         gconstpointer  data)
 {
@@ -306,10 +297,8 @@ test_cluster_view_drag (Fixture       *fixture,
   stream = g_memory_output_stream_new_resizable ();
   gdk_content_provider_write_mime_type_async (content, "text/csv", stream,
                                               G_PRIORITY_DEFAULT, NULL,
-                                              keep_result_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  gdk_content_provider_write_mime_type_finish (content, result, &error);
+                                              bh_test_store_result_cb, &result);
+  gdk_content_provider_write_mime_type_finish (content, bh_test_wait_result (&result), &error);
   g_assert_no_error (error);
   g_output_stream_write_all (stream, "", 1, NULL, NULL, &error);
   g_output_stream_close (stream, NULL, &error);

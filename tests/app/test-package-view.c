@@ -326,6 +326,14 @@ on_cluster_activated_cb (BhPackageView  *view,
 }
 
 static void
+on_finished_cb (BhBackend *backend,
+                BhPackage *package,
+                gboolean  *finished)
+{
+  *finished = TRUE;
+}
+
+static void
 on_close_cb (BhPackageView *view,
              gboolean      *closed)
 {
@@ -361,6 +369,8 @@ test_package_view_built (void)
   g_autoptr(GError) error = NULL;
   Listed listed = { bh_backend_get_packages (backend), bh_package_get_id (built) };
   gboolean closed = FALSE;
+  gboolean finished = FALSE;
+  gulong handler;
   BhPackageView *view;
   GtkWidget *window;
   GPtrArray *cards;
@@ -386,6 +396,19 @@ test_package_view_built (void)
                                                                               cards->len - 1)));
 
   bh_test_screenshot (window, "package-view-built");
+
+  /* Regenerating builds again; the view follows the package the backend
+   * hands back and ends up done with the same id. */
+  handler = g_signal_connect (backend, "package-finished", G_CALLBACK (on_finished_cb),
+                              &finished);
+  gtk_widget_activate_action (GTK_WIDGET (view), "package.regenerate", NULL);
+  bh_test_wait_until (flag_set, &finished);
+  g_signal_handler_disconnect (backend, handler);
+  bh_test_iterate ();
+  g_assert_cmpint (bh_package_get_id (bh_package_view_get_package (view)), ==, listed.id);
+  g_assert_cmpint (bh_package_get_status (bh_package_view_get_package (view)), ==,
+                   BH_PACKAGE_STATUS_DONE);
+  g_assert_false (closed);
 
   /* Delete asks; cancelling keeps the package. */
   gtk_widget_activate_action (GTK_WIDGET (view), "package.delete", NULL);

@@ -1218,6 +1218,60 @@ test_builder_season_start (void)
   g_assert_cmpuint (g_array_index (b->exclusions, BhExclusion, 2).count, ==, 0);
 }
 
+typedef struct
+{
+  BhSnapshot   *snapshot;
+  BhDefinition *definition;
+  char         *text;
+} Concurrent;
+
+static gpointer
+concurrent_build (gpointer data)
+{
+  Concurrent *job = data;
+  g_autoptr(BhBuildResult) result = run (job->snapshot, job->definition);
+
+  job->text = result_text (result);
+
+  return NULL;
+}
+
+static void
+test_builder_threads (void)
+{
+  g_autoptr(BhSnapshot) shared = venue_snapshot (venue ());
+  const char *days[] = { "2025-06-15", "2024-12-31", "2025-06-15", NULL };
+  Concurrent jobs[3];
+  GThread *threads[3];
+
+  /* Builds with different as-of days share one snapshot at once, and
+   * each gives what it gives alone on a fresh snapshot. */
+  for (guint i = 0; i < 3; i++)
+    {
+      jobs[i].snapshot = shared;
+      jobs[i].definition = definition (days[i], "E044,E048,E050");
+      jobs[i].definition->mode = BH_MODE_SELECTIVE;
+      jobs[i].definition->threshold = 0.05;
+      jobs[i].text = NULL;
+      threads[i] = g_thread_new ("test-build", concurrent_build, &jobs[i]);
+    }
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(BhSnapshot) alone = venue_snapshot (venue ());
+      g_autoptr(BhBuildResult) expected = NULL;
+      g_autofree char *text = NULL;
+
+      g_thread_join (threads[i]);
+      expected = run (alone, jobs[i].definition);
+      text = result_text (expected);
+      g_assert_cmpstr (jobs[i].text, ==, text);
+
+      g_free (jobs[i].text);
+      bh_definition_free (jobs[i].definition);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1239,6 +1293,7 @@ main (int   argc,
   g_test_add_func ("/builder/errors", test_builder_errors);
   g_test_add_func ("/builder/clusters", test_builder_clusters);
   g_test_add_func ("/builder/season-start", test_builder_season_start);
+  g_test_add_func ("/builder/threads", test_builder_threads);
 
   status = g_test_run ();
   g_clear_pointer (&shared_venue, venue_free);

@@ -22,7 +22,6 @@ import json
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -115,7 +114,7 @@ def walk(root, max_depth=60):
 
 def matching(root, role=None, name=None):
     """Visible nodes under root of this role (names separated by |) and
-    with a name matching this expression, breadth first."""
+    with a name matching this expression, in reading order."""
     roles = role.split('|') if role else None
     for node in walk(root):
         try:
@@ -419,7 +418,6 @@ class Run:
             'GTK_A11Y': 'atspi',
             'GTK_USE_PORTAL': '0',
             'GSETTINGS_BACKEND': 'memory',
-            'NO_AT_BRIDGE': '0',
         })
         return env
 
@@ -441,10 +439,10 @@ class Run:
         self.processes.append(bus)
         time.sleep(1)
 
-        log = open(os.path.join(self.out_dir, APP_LOG), 'w')
-        self.app = subprocess.Popen([self.app_path, '--data-dir', self.store],
-                                     env=self.env(), stdout=log,
-                                     stderr=subprocess.STDOUT)
+        with open(os.path.join(self.out_dir, APP_LOG), 'w') as log:
+            self.app = subprocess.Popen(
+                [self.app_path, '--data-dir', self.store],
+                env=self.env(), stdout=log, stderr=subprocess.STDOUT)
         self.processes.insert(0, self.app)
         say('started backhaul, pid %d' % self.app.pid)
 
@@ -470,6 +468,8 @@ class Run:
         os._exit(1)
 
 
+# ---------------------------------------------------------------------------
+# The steps
 
 def file_complete(path):
     """Whether a file exists and has stopped growing."""
@@ -564,22 +564,23 @@ def event_text(check):
     return ' '.join(plain(label.name) for label in find_all(row, 'label'))
 
 
-def search_results(events, previous=[]):
-    """The first three check boxes of the event list once the list has
-    settled on events that match the search, else None."""
-    checks = list(itertools.islice(
-        matching(events, 'check box', 'Choose .*'), 3))
-    names = [c.name for c in checks]
-    settled = names == previous and len(names) == 3
-    previous[:] = names
-    if settled and all(SEARCH in event_text(c) for c in checks):
-        return checks
-    time.sleep(0.3)
-    return None
+def search_results(events):
+    """A probe that gives the first three check boxes of the event list
+    once the list has settled on events that match the search."""
+    previous = []
 
+    def probe():
+        checks = list(itertools.islice(
+            matching(events, 'check box', 'Choose .*'), 3))
+        names = [c.name for c in checks]
+        settled = names == previous and len(names) == 3
+        previous[:] = names
+        if settled and all(SEARCH in event_text(c) for c in checks):
+            return checks
+        time.sleep(0.3)
+        return None
 
-def three_or_more(nodes):
-    return nodes if len(nodes) >= 3 else None
+    return probe
 
 
 def scenario(r, ui):
@@ -596,7 +597,7 @@ def scenario(r, ui):
     ui.mouse(search, 'b1c')
     ui.type_text(SEARCH)
     checks = ui.wait('the events with “%s”' % SEARCH,
-                     lambda: search_results(events))
+                     search_results(events))
     chosen = []
     for check in checks[:3]:
         ui.click(check)

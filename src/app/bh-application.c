@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "bh-application.h"
+#include "bh-export.h"
 #include "bh-local-backend.h"
 #include "bh-preferences-window.h"
 #include "bh-stall-monitor.h"
@@ -206,6 +207,9 @@ bh_application_startup (GApplication *application)
 
   if (self->watch_stalls)
     self->stall_monitor = bh_stall_monitor_new (50);
+
+  /* Lists that a drag left behind when Backhaul was stopped during it. */
+  bh_export_clean_drag_folder ();
 }
 
 static void

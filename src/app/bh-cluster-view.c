@@ -33,6 +33,7 @@ struct _BhClusterView
   BhCluster          *cluster;
   GCancellable       *cancellable;
   GtkDragSource      *drag_source;
+  GFile              *drag_export_file;
   GBytes             *drag_csv;
   GFile              *drag_file;
   guint               loading_members : 1;
@@ -235,9 +236,8 @@ drag_export_cb (GObject      *object,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
-  g_autoptr(GTask) task = user_data;
-  BhClusterView *self = g_task_get_source_object (task);
-  GFile *file = g_task_get_task_data (task);
+  g_autoptr(BhClusterView) self = user_data;
+  g_autoptr(GFile) file = g_steal_pointer (&self->drag_export_file);
   g_autoptr(GError) error = NULL;
 
   if (!bh_backend_export_finish (BH_BACKEND (object), result, NULL, &error))
@@ -255,25 +255,24 @@ drag_export_cb (GObject      *object,
 static void
 prepare_drag_csv (BhClusterView *self)
 {
-  g_autoptr(GFile) file = NULL;
   g_autoptr(GError) error = NULL;
-  GTask *task;
 
-  file = new_private_file ("list.csv", &error);
-  if (file == NULL)
+  g_assert (self->drag_export_file == NULL);
+
+  self->drag_export_file = new_private_file ("list.csv", &error);
+  if (self->drag_export_file == NULL)
     {
       g_warning ("%s", error->message);
       return;
     }
 
   self->preparing_drag = TRUE;
-  task = g_task_new (self, NULL, NULL, NULL);
-  g_task_set_task_data (task, g_object_ref (file), g_object_unref);
   bh_backend_export_async (self->backend,
                            bh_package_get_id (self->package),
                            bh_cluster_get_index (self->cluster),
                            bh_export_get_delimiter (),
-                           file, self->cancellable, drag_export_cb, task);
+                           self->drag_export_file, self->cancellable,
+                           drag_export_cb, g_object_ref (self));
 }
 
 static GdkContentProvider *
@@ -377,6 +376,7 @@ bh_cluster_view_finalize (GObject *object)
   g_clear_object (&self->cluster);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->drag_csv, g_bytes_unref);
+  g_clear_object (&self->drag_export_file);
 
   G_OBJECT_CLASS (bh_cluster_view_parent_class)->finalize (object);
 }

@@ -277,22 +277,16 @@ bh_event_item_get_aspects (BhEventItem *self)
   return self->aspects;
 }
 
-/* @folded_search is already case-folded; every word must occur. */
+/* @folded_words are case-folded; every one must occur. */
 gboolean
-bh_event_item_matches (BhEventItem *self,
-                       const char  *folded_search)
+bh_event_item_matches (BhEventItem        *self,
+                       const char * const *folded_words)
 {
-  g_auto(GStrv) words = NULL;
-
   g_return_val_if_fail (BH_IS_EVENT_ITEM (self), FALSE);
 
-  if (folded_search == NULL || *folded_search == '\0')
-    return TRUE;
-
-  words = g_strsplit (folded_search, " ", -1);
-  for (guint i = 0; words[i] != NULL; i++)
+  for (guint i = 0; folded_words != NULL && folded_words[i] != NULL; i++)
     {
-      if (*words[i] != '\0' && strstr (self->folded, words[i]) == NULL)
+      if (strstr (self->folded, folded_words[i]) == NULL)
         return FALSE;
     }
 

@@ -21,8 +21,8 @@ const char   *bh_event_item_get_date        (BhEventItem  *self);
 const char   *bh_event_item_get_venue       (BhEventItem  *self);
 const char   *bh_event_item_get_details     (BhEventItem  *self);
 const char   *bh_event_item_get_aspects     (BhEventItem  *self);
-gboolean      bh_event_item_matches         (BhEventItem  *self,
-                                             const char   *folded_search);
+gboolean      bh_event_item_matches         (BhEventItem        *self,
+                                             const char * const *folded_words);
 gboolean      bh_event_item_get_chosen      (BhEventItem  *self);
 void          bh_event_item_set_chosen      (BhEventItem  *self,
                                              gboolean      chosen);

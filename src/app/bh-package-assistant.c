@@ -19,8 +19,8 @@
 #include "bh-package-assistant-private.h"
 #include "bh-settings.h"
 
-/* The estimate follows every change, but not every keystroke: it waits
- * for this long a pause before it asks the backend. */
+/* The estimate follows every change, but not every keystroke: it asks
+ * the backend once the user has paused this long. */
 #define ESTIMATE_DELAY_MS 150
 
 struct _BhPackageAssistant
@@ -30,6 +30,7 @@ struct _BhPackageAssistant
   BhBackend         *backend;
   GListStore        *events;
   GtkCustomFilter   *filter;
+  GStrv              search_words;
   GPtrArray         *chosen;
   GCancellable      *cancellable;
   GCancellable      *estimate_cancellable;
@@ -281,6 +282,7 @@ update_steps (BhPackageAssistant *self)
 {
   guint step = get_step (self);
   g_autofree char *subtitle = NULL;
+  GtkStackPage *page;
   GtkWidget *child;
   guint i = 0;
 
@@ -300,10 +302,10 @@ update_steps (BhPackageAssistant *self)
         }
     }
 
+  page = gtk_stack_get_page (self->stack, gtk_stack_get_visible_child (self->stack));
   subtitle = g_strdup_printf (_("Step %u of %u: %s"),
                               step + 1, (guint) G_N_ELEMENTS (step_names),
-                              gtk_stack_page_get_title (gtk_stack_get_page (self->stack,
-                                                        gtk_stack_get_visible_child (self->stack))));
+                              gtk_stack_page_get_title (page));
   adw_window_title_set_subtitle (self->window_title, subtitle);
 }
 
@@ -560,7 +562,6 @@ filter_event (gpointer item,
   const char *from = gtk_editable_get_text (GTK_EDITABLE (self->from_entry));
   const char *to = gtk_editable_get_text (GTK_EDITABLE (self->to_entry));
   guint venue = gtk_drop_down_get_selected (self->venue_dropdown);
-  g_autofree char *search = NULL;
 
   /* Chosen events stay in sight, so that they can be unchosen. */
   if (bh_event_item_get_chosen (event))
@@ -577,14 +578,18 @@ filter_event (gpointer item,
                     gtk_string_list_get_string (self->venues, venue)) != 0)
     return FALSE;
 
-  search = g_utf8_casefold (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)), -1);
-
-  return bh_event_item_matches (event, g_strstrip (search));
+  return bh_event_item_matches (event, (const char * const *) self->search_words);
 }
 
 static void
 on_filter_changed_cb (BhPackageAssistant *self)
 {
+  g_autofree char *folded = NULL;
+
+  folded = g_utf8_casefold (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)), -1);
+  g_strfreev (self->search_words);
+  self->search_words = split_list (folded, " \t");
+
   check_date_editable (GTK_EDITABLE (self->from_entry));
   check_date_editable (GTK_EDITABLE (self->to_entry));
   gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
@@ -970,6 +975,7 @@ bh_package_assistant_finalize (GObject *object)
   g_clear_object (&self->backend);
   g_clear_object (&self->events);
   g_clear_object (&self->filter);
+  g_clear_pointer (&self->search_words, g_strfreev);
   g_clear_pointer (&self->chosen, g_ptr_array_unref);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->estimate_cancellable);
@@ -987,7 +993,8 @@ bh_package_assistant_class_init (BhPackageAssistantClass *klass)
   object_class->finalize = bh_package_assistant_finalize;
 
   gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/backhaul/Backhaul/bh-package-assistant.ui");
+                                               "/io/github/backhaul/Backhaul/"
+                                               "bh-package-assistant.ui");
 
 #define CHILD(name) \
   gtk_widget_class_bind_template_child (widget_class, BhPackageAssistant, name)
@@ -1113,6 +1120,8 @@ bh_package_assistant_init (BhPackageAssistant *self)
 
   filtered = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->events)),
                                         g_object_ref (GTK_FILTER (self->filter)));
+  /* Thousands of events filter in steps, not in one stall. */
+  gtk_filter_list_model_set_incremental (filtered, TRUE);
   g_signal_connect_object (filtered, "items-changed",
                            G_CALLBACK (on_filtered_items_changed_cb), self,
                            G_CONNECT_SWAPPED);

@@ -14,6 +14,7 @@
 #include "bh-demo.h"
 #include "bh-local-backend.h"
 #include "bh-test-fixture.h"
+#include "bh-test-util.h"
 
 /* A small venue: enough customers for every cluster to have members,
  * small enough for a build in a fraction of a second. */
@@ -24,29 +25,10 @@ static char *demo_dir;
 static char *store_dir;
 
 static void
-remove_tree (const char *path)
-{
-  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-    {
-      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-      const char *name;
-
-      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          remove_tree (child);
-        }
-    }
-
-  g_remove (path);
-}
-
-static void
 cleanup (void)
 {
   if (tmp_dir != NULL)
-    remove_tree (tmp_dir);
+    bh_test_remove_dir (tmp_dir);
 }
 
 /* Every test program gets its own cache folder (for dragged lists) and

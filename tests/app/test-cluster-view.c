@@ -14,6 +14,7 @@
 #include "bh-export.h"
 #include "bh-member-item.h"
 #include "bh-test-fixture.h"
+#include "bh-test-util.h"
 
 /* One package built by the engine, shared by the tests; each opens the
  * view on its largest cluster. */
@@ -238,16 +239,6 @@ test_cluster_view_save (Fixture       *fixture,
 }
 
 static void
-keep_result_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
-static void
 test_cluster_view_drag (Fixture       *fixture,
                         gconstpointer  data)
 {
@@ -306,10 +297,8 @@ test_cluster_view_drag (Fixture       *fixture,
   stream = g_memory_output_stream_new_resizable ();
   gdk_content_provider_write_mime_type_async (content, "text/csv", stream,
                                               G_PRIORITY_DEFAULT, NULL,
-                                              keep_result_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  gdk_content_provider_write_mime_type_finish (content, result, &error);
+                                              bh_test_store_result_cb, &result);
+  gdk_content_provider_write_mime_type_finish (content, bh_test_wait_result (&result), &error);
   g_assert_no_error (error);
   g_output_stream_write_all (stream, "", 1, NULL, NULL, &error);
   g_output_stream_close (stream, NULL, &error);
@@ -324,6 +313,33 @@ test_cluster_view_drag (Fixture       *fixture,
   g_assert_null (_bh_cluster_view_get_drag_file (fixture->view));
 
   g_object_unref (file);
+}
+
+/* What a drag left behind when the app was stopped during it goes when
+ * the app starts again. */
+static void
+test_drag_folder_cleaned (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *folder = bh_export_dup_drag_folder (&error);
+  g_autofree char *left_dir = NULL;
+  g_autofree char *left_file = NULL;
+  g_autoptr(GDir) dir = NULL;
+
+  g_assert_no_error (error);
+  left_dir = g_build_filename (folder, "left-behind", NULL);
+  left_file = g_build_filename (left_dir, "Spring Gala – Jazz.csv", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (left_dir, 0700), ==, 0);
+  g_file_set_contents (left_file, "customer_id\nC1\n", -1, &error);
+  g_assert_no_error (error);
+
+  bh_export_clean_drag_folder ();
+
+  g_assert_false (g_file_test (left_file, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (left_dir, G_FILE_TEST_EXISTS));
+  dir = g_dir_open (folder, 0, &error);
+  g_assert_no_error (error);
+  g_assert_null (g_dir_read_name (dir));
 }
 
 int
@@ -345,6 +361,8 @@ main (int   argc,
               fixture_set_up, test_cluster_view_save, fixture_tear_down);
   g_test_add ("/app/cluster-view/drag", Fixture, NULL,
               fixture_set_up, test_cluster_view_drag, fixture_tear_down);
+
+  g_test_add_func ("/app/cluster-view/drag-folder-cleaned", test_drag_folder_cleaned);
 
   status = g_test_run ();
 

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "bh-bar-chart.h"
 #include "bh-cluster-card.h"
@@ -26,6 +27,9 @@ static const char * const cluster_names[] = { "Baroque lovers", "Opera nights", 
 static const guint cluster_members[] = { 120, 75, 30 };
 static const double cluster_days[] = { 34.0, 12.5, NAN };
 
+static const char * const include_ids[] = { "C1", "C2", "X9", NULL };
+static const char * const unmatched_ids[] = { "X9", NULL };
+
 static BhPackage *
 make_package (BhPackageStatus status)
 {
@@ -40,6 +44,7 @@ make_package (BhPackageStatus status)
 
   definition->title = g_strdup ("Spring <Gala>");
   definition->events = g_strdupv ((char **) events);
+  definition->include_ids = g_strdupv ((char **) include_ids);
 
   for (guint i = 0; i < G_N_ELEMENTS (reasons); i++)
     {
@@ -75,7 +80,8 @@ make_package (BhPackageStatus status)
     }
 
   package = _bh_package_new (7, definition, created);
-  _bh_package_set_result (package, members, 1000, exclusions, clusters, 0, NULL);
+  _bh_package_set_result (package, members, 1000, exclusions, clusters,
+                          g_strv_length ((char **) include_ids) - 1, unmatched_ids);
   _bh_package_set_built (package, created, expires);
   _bh_package_set_status (package, status, NULL);
 
@@ -236,6 +242,53 @@ test_package_view_expired (void)
   gtk_window_destroy (GTK_WINDOW (expired_window));
 }
 
+/* The include list's report names the ids that matched nobody. */
+static void
+test_package_view_id_report (void)
+{
+  g_autoptr(BhBackend) backend = bh_test_new_backend ();
+  g_autoptr(BhPackage) package = make_package (BH_PACKAGE_STATUS_DONE);
+  BhPackageView *view = BH_PACKAGE_VIEW (bh_package_view_new (backend, package));
+  GtkWidget *window = show (GTK_WIDGET (view));
+  GtkWidget *row = _bh_package_view_get_child (view, "ids_row");
+  const char *report = adw_action_row_get_subtitle (ADW_ACTION_ROW (row));
+  g_autofree char *matched = g_strdup_printf ("%u ids matched",
+                                              bh_package_get_matched_ids (package));
+
+  g_assert_true (gtk_widget_get_visible (row));
+  g_assert_nonnull (strstr (report, matched));
+  g_assert_nonnull (strstr (report, unmatched_ids[0]));
+  g_assert_null (strstr (report, include_ids[0]));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* A build in progress shows how far it is, and follows it. */
+static void
+test_package_view_progress (void)
+{
+  g_autoptr(BhBackend) backend = bh_test_new_backend ();
+  g_autoptr(BhPackage) package = make_package (BH_PACKAGE_STATUS_IN_PROGRESS);
+  BhPackageView *view = BH_PACKAGE_VIEW (bh_package_view_new (backend, package));
+  GtkWidget *window = show (GTK_WIDGET (view));
+  GtkProgressBar *bar = GTK_PROGRESS_BAR (_bh_package_view_get_child (view, "progress_bar"));
+
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (bar)));
+  _bh_package_set_progress (package, 0.25);
+  g_assert_cmpfloat_with_epsilon (gtk_progress_bar_get_fraction (bar), 0.25, 1e-9);
+  _bh_package_set_progress (package, 0.75);
+  g_assert_cmpfloat_with_epsilon (gtk_progress_bar_get_fraction (bar), 0.75, 1e-9);
+  g_assert_false (gtk_widget_get_sensitive (_bh_package_view_get_child (view,
+                                                                        "download_button")));
+
+  _bh_package_set_status (package, BH_PACKAGE_STATUS_DONE, NULL);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (bar)));
+  g_assert_true (gtk_widget_get_sensitive (_bh_package_view_get_child (view,
+                                                                       "download_button")));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 typedef struct
 {
   GListModel *packages;
@@ -270,6 +323,14 @@ on_cluster_activated_cb (BhPackageView  *view,
                          BhCluster     **out)
 {
   g_set_object (out, cluster);
+}
+
+static void
+on_finished_cb (BhBackend *backend,
+                BhPackage *package,
+                gboolean  *finished)
+{
+  *finished = TRUE;
 }
 
 static void
@@ -308,6 +369,8 @@ test_package_view_built (void)
   g_autoptr(GError) error = NULL;
   Listed listed = { bh_backend_get_packages (backend), bh_package_get_id (built) };
   gboolean closed = FALSE;
+  gboolean finished = FALSE;
+  gulong handler;
   BhPackageView *view;
   GtkWidget *window;
   GPtrArray *cards;
@@ -333,6 +396,19 @@ test_package_view_built (void)
                                                                               cards->len - 1)));
 
   bh_test_screenshot (window, "package-view-built");
+
+  /* Regenerating builds again; the view follows the package the backend
+   * hands back and ends up done with the same id. */
+  handler = g_signal_connect (backend, "package-finished", G_CALLBACK (on_finished_cb),
+                              &finished);
+  gtk_widget_activate_action (GTK_WIDGET (view), "package.regenerate", NULL);
+  bh_test_wait_until (flag_set, &finished);
+  g_signal_handler_disconnect (backend, handler);
+  bh_test_iterate ();
+  g_assert_cmpint (bh_package_get_id (bh_package_view_get_package (view)), ==, listed.id);
+  g_assert_cmpint (bh_package_get_status (bh_package_view_get_package (view)), ==,
+                   BH_PACKAGE_STATUS_DONE);
+  g_assert_false (closed);
 
   /* Delete asks; cancelling keeps the package. */
   gtk_widget_activate_action (GTK_WIDGET (view), "package.delete", NULL);
@@ -366,6 +442,8 @@ main (int   argc,
   g_test_add_func ("/app/package-view/clusters", test_package_view_clusters);
   g_test_add_func ("/app/package-view/exclusions", test_package_view_exclusions);
   g_test_add_func ("/app/package-view/expired", test_package_view_expired);
+  g_test_add_func ("/app/package-view/id-report", test_package_view_id_report);
+  g_test_add_func ("/app/package-view/progress", test_package_view_progress);
   g_test_add_func ("/app/package-view/built", test_package_view_built);
 
   return g_test_run ();

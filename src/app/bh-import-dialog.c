@@ -38,6 +38,7 @@ struct _BhImportDialog
   GtkColumnView        *problems_view;
   GtkNoSelection       *problems_selection;
   GtkLabel             *remarks_label;
+  GtkWidget            *import_again_button;
   AdwStatusPage        *done_page;
   AdwStatusPage        *failed_page;
 };
@@ -75,23 +76,26 @@ show_problems (BhImportDialog *self,
 {
   g_autoptr(GListModel) problems = NULL;
   g_autofree char *remarks = NULL;
+  const char *summary;
   guint n;
 
   problems = bh_import_problem_parse (error->message, &remarks);
   n = g_list_model_get_n_items (problems);
   gtk_no_selection_set_model (self->problems_selection, problems);
 
-  gtk_label_set_label (self->problems_summary, ngettext ("The files have a problem, listed below. Nothing from "
-                                       "this import was stored and your data is as it was: "
-                                       "correct the files, then import them again.",
-                                       "The files have problems, listed below. Nothing from "
-                                       "this import was stored and your data is as it was: "
-                                       "correct the files, then import them again.",
-                                       n));
+  summary = ngettext ("The files have a problem, listed below. Nothing from this import "
+                       "was stored and your data is as it was: correct the files, then "
+                       "import them again.",
+                       "The files have problems, listed below. Nothing from this import "
+                       "was stored and your data is as it was: correct the files, then "
+                       "import them again.",
+                       n);
+  gtk_label_set_label (self->problems_summary, summary);
   gtk_label_set_label (self->remarks_label, remarks);
   gtk_widget_set_visible (GTK_WIDGET (self->remarks_label), remarks != NULL);
 
   gtk_stack_set_visible_child_name (self->stack, "problems");
+  gtk_widget_grab_focus (self->import_again_button);
 }
 
 static void
@@ -536,6 +540,7 @@ bh_import_dialog_class_init (BhImportDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BhImportDialog, problems_view);
   gtk_widget_class_bind_template_child (widget_class, BhImportDialog, problems_selection);
   gtk_widget_class_bind_template_child (widget_class, BhImportDialog, remarks_label);
+  gtk_widget_class_bind_template_child (widget_class, BhImportDialog, import_again_button);
   gtk_widget_class_bind_template_child (widget_class, BhImportDialog, done_page);
   gtk_widget_class_bind_template_child (widget_class, BhImportDialog, failed_page);
   gtk_widget_class_bind_template_callback (widget_class, on_choose_folder_cb);

@@ -167,7 +167,8 @@ bh_import_problem_parse (const char  *message,
   g_return_val_if_fail (message != NULL, NULL);
 
   /* The file name is taken up to the first ":LINE", so that a reason
-   * that holds a time ("value “19:30”") stays whole. */
+   * that holds a time ("value “19:30”") stays whole. Lines before the
+   * first problem sum them up, which the dialog says in its own words. */
   place = g_regex_new ("^(.+?):([0-9]+)(?::([0-9]+))?: (.*)$", G_REGEX_OPTIMIZE, 0, NULL);
   g_assert (place != NULL);
 
@@ -192,7 +193,7 @@ bh_import_problem_parse (const char  *message,
           g_list_store_append (problems, problem);
           g_object_unref (problem);
         }
-      else if (lines[i][0] != '\0')
+      else if (lines[i][0] != '\0' && g_list_model_get_n_items (G_LIST_MODEL (problems)) > 0)
         {
           if (rest->len > 0)
             g_string_append_c (rest, '\n');

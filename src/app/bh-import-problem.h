@@ -25,8 +25,8 @@ const char *bh_import_problem_get_reason (BhImportProblem  *self);
 /*
  * Reads the problems out of a failed import's message (a summary line,
  * then "FILE:LINE[:COLUMN]: reason" lines, perhaps "and N more"). Lines
- * that name no place are gathered in @remarks (nullable), one per line.
- * Returns a list of BhImportProblem.
+ * after the first problem that name no place are gathered in @remarks
+ * (nullable), one per line. Returns a list of BhImportProblem.
  */
 GListModel *bh_import_problem_parse      (const char       *message,
                                           char            **remarks);

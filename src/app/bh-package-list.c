@@ -244,27 +244,16 @@ rebind_events (BhPackageList *self)
 static void
 update_n_selected_done (BhPackageList *self)
 {
-  g_autoptr(GtkBitset) selected = NULL;
-  GtkBitsetIter iter;
-  guint position;
-  guint n = 0;
+  g_autoptr(GListModel) done = NULL;
+  guint n;
 
   /* The template's bindings fill the chain before its children are
    * bound to the fields. */
   if (self->selection == NULL)
     return;
 
-  selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
-  for (gboolean ok = gtk_bitset_iter_init_first (&iter, selected, &position);
-       ok;
-       ok = gtk_bitset_iter_next (&iter, &position))
-    {
-      g_autoptr(BhPackage) package = g_list_model_get_item (G_LIST_MODEL (self->selection),
-                                                            position);
-
-      if (bh_package_get_status (package) == BH_PACKAGE_STATUS_DONE)
-        n++;
-    }
+  done = bh_package_list_dup_selected_done (self);
+  n = g_list_model_get_n_items (done);
 
   if (n != self->n_selected_done)
     {

@@ -8,8 +8,6 @@
 
 #include "config.h"
 
-#include <glib/gi18n-lib.h>
-
 #include "bh-error.h"
 #include "bh-local-backend.h"
 #include "bh-package-private.h"
@@ -815,7 +813,7 @@ bh_local_backend_regenerate_async (BhBackend           *backend,
     {
       g_task_report_new_error (self, callback, user_data, bh_local_backend_regenerate_async,
                                BH_ERROR, BH_ERROR_NOT_FOUND,
-                               _("There is no package %" G_GINT64_FORMAT), package_id);
+                               "There is no package %" G_GINT64_FORMAT ".", package_id);
       return;
     }
 

@@ -77,6 +77,16 @@ bh_test_remove_dir (const char *path)
 }
 
 void
+bh_test_release_backend (gpointer backend)
+{
+  g_object_add_weak_pointer (G_OBJECT (backend), &backend);
+  g_object_unref (backend);
+
+  while (backend != NULL)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+void
 bh_test_wait_for (gboolean *flag)
 {
   while (!*flag)

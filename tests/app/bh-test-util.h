@@ -16,6 +16,9 @@ char     *bh_test_make_dir       (void);
  * new store, through the engine; returns the store's folder. */
 char     *bh_test_make_store     (guint          n_customers);
 void      bh_test_remove_dir     (const char    *path);
+/* Drops the last reference to @backend and waits until its workers are
+ * done with it, so that none outlives the test's store. */
+void      bh_test_release_backend (gpointer      backend);
 /* Iterates the main context until *@flag is set. */
 void      bh_test_wait_for       (gboolean      *flag);
 /* Iterates the main context until @result is set, and returns it. */

@@ -32,14 +32,7 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  BhBackend *backend = fixture->backend;
-
-  /* Workers hold the backend until their results are back: wait for
-   * them, so that none outlives the store folder. */
-  g_object_add_weak_pointer (G_OBJECT (backend), (gpointer *)&backend);
-  g_object_unref (fixture->backend);
-  while (backend != NULL)
-    g_main_context_iteration (NULL, TRUE);
+  bh_test_release_backend (g_steal_pointer (&fixture->backend));
 
   bh_test_remove_dir (fixture->store);
   g_free (fixture->store);

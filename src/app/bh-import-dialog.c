@@ -58,8 +58,11 @@ show_progress (BhImportDialog *self,
                double          fraction,
                const char     *message)
 {
+  g_autofree char *markup = g_markup_escape_text (message != NULL ? message : "", -1);
+
+  /* Status page descriptions are markup; file names may hold any text. */
   gtk_progress_bar_set_fraction (self->progress_bar, fraction);
-  adw_status_page_set_description (self->progress_page, message);
+  adw_status_page_set_description (self->progress_page, markup);
 }
 
 static void
@@ -149,11 +152,12 @@ show_failure (BhImportDialog *self,
     }
   else
     {
+      g_autofree char *reason = g_markup_escape_text (error->message, -1);
       g_autofree char *description = NULL;
 
       adw_status_page_set_title (self->failed_page, _("Nothing Was Imported"));
       /* Translators: the reason, then the assurance */
-      description = g_strdup_printf (_("%s\nYour data is as it was."), error->message);
+      description = g_strdup_printf (_("%s\nYour data is as it was."), reason);
       adw_status_page_set_description (self->failed_page, description);
     }
 

@@ -64,6 +64,16 @@ token_schema (void)
   return &schema;
 }
 
+/* Toast titles are markup; error messages may hold any text. */
+static void
+add_error_toast (BhPreferencesWindow *self,
+                 const char          *message)
+{
+  g_autofree char *text = g_markup_escape_text (message, -1);
+
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (text));
+}
+
 /* Where the engine runs */
 
 static void
@@ -113,8 +123,7 @@ token_stored_cb (GObject      *object,
 
       message = g_strdup_printf (_("The token could not be kept in the keyring: %s"),
                                  error->message);
-      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
-                                        adw_toast_new (message));
+      add_error_toast (self, message);
     }
 }
 
@@ -165,8 +174,7 @@ season_stored_cb (GObject      *object,
 
   if (!bh_backend_set_setting_finish (BH_BACKEND (object), result, &error) &&
       !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
-                                      adw_toast_new (error->message));
+    add_error_toast (self, error->message);
 }
 
 static guint

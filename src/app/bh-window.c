@@ -52,6 +52,16 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+/* Toast titles are markup; error messages quote file names and values. */
+static void
+add_error_toast (BhWindow     *self,
+                 const GError *error)
+{
+  g_autofree char *text = g_markup_escape_text (error->message, -1);
+
+  bh_window_add_toast (self, adw_toast_new (text));
+}
+
 static gint64
 stats_get_int (JsonNode   *stats,
                const char *member)
@@ -161,7 +171,7 @@ get_stats_cb (GObject      *object,
         return;
 
       g_warning ("Cannot read the store's figures: %s", error->message);
-      bh_window_add_toast (self, adw_toast_new (error->message));
+      add_error_toast (self, error);
       stats = json_node_init_object (json_node_alloc (), json_object_new ());
     }
 
@@ -233,6 +243,14 @@ on_packages_changed_cb (BhWindow   *self,
   update_content (self);
 }
 
+static const char *
+package_failure (BhPackage *package)
+{
+  const char *failure = bh_package_get_failure (package);
+
+  return failure != NULL ? failure : C_("failure", "no reason given");
+}
+
 static void
 notify_package_finished (BhWindow  *self,
                          BhPackage *package)
@@ -256,7 +274,7 @@ notify_package_finished (BhWindow  *self,
 
       notification = g_notification_new (_("Package Failed"));
       body = g_strdup_printf ("%s: %s", bh_package_get_title (package),
-                              bh_package_get_failure (package));
+                              package_failure (package));
       g_notification_set_body (notification, body);
     }
 
@@ -271,12 +289,16 @@ on_package_finished_cb (BhWindow  *self,
                         BhBackend *backend)
 {
   g_autoptr(AdwToast) toast = NULL;
+  g_autofree char *name = NULL;
   g_autofree char *title = NULL;
+
+  /* Toast titles are markup; a package may well be "Bach & Sons". */
+  name = g_markup_escape_text (bh_package_get_title (package), -1);
 
   if (bh_package_get_status (package) == BH_PACKAGE_STATUS_DONE)
     {
       /* Translators: a toast, %s is the package's title */
-      title = g_strdup_printf (_("“%s” is ready"), bh_package_get_title (package));
+      title = g_strdup_printf (_("“%s” is ready"), name);
       toast = adw_toast_new (title);
       adw_toast_set_button_label (toast, _("_Open"));
       adw_toast_set_action_name (toast, "win.show-package");
@@ -285,9 +307,10 @@ on_package_finished_cb (BhWindow  *self,
     }
   else
     {
+      g_autofree char *reason = g_markup_escape_text (package_failure (package), -1);
+
       /* Translators: a toast, the package's title and why it failed */
-      title = g_strdup_printf (_("“%s” failed: %s"), bh_package_get_title (package),
-                               bh_package_get_failure (package));
+      title = g_strdup_printf (_("“%s” failed: %s"), name, reason);
       toast = adw_toast_new (title);
       adw_toast_set_timeout (toast, 0);
     }
@@ -467,7 +490,7 @@ unmerge_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   if (!bh_backend_unmerge_finish (BH_BACKEND (object), result, &error))
-    bh_window_add_toast (self, adw_toast_new (error->message));
+    add_error_toast (self, error);
 }
 
 static void

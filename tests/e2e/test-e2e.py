@@ -402,8 +402,10 @@ class Run:
         home = os.path.join(self.tmp, 'home')
         for sub in ('', '.config/gtk-4.0', '.cache', '.local/share'):
             os.makedirs(os.path.join(home, sub), exist_ok=True)
-        # No settings daemon runs here; GNOME's interface font keeps the
-        # screenshots looking like the application on a GNOME desktop.
+        # The private session bus has no desktop portal, so the save dialog
+        # is GTK's own file chooser. No settings daemon runs either; GNOME's
+        # interface font keeps the screenshots looking like the application
+        # on a GNOME desktop.
         with open(os.path.join(home, '.config/gtk-4.0/settings.ini'),
                   'w') as settings:
             settings.write('[Settings]\ngtk-font-name=Cantarell 11\n')
@@ -416,7 +418,6 @@ class Run:
             'LC_ALL': 'C.UTF-8',
             'GDK_BACKEND': 'x11',
             'GTK_A11Y': 'atspi',
-            'GTK_USE_PORTAL': '0',
             'GSETTINGS_BACKEND': 'memory',
         })
         return env

@@ -172,9 +172,11 @@ main (int   argc,
         }
 
       started = g_get_monotonic_time ();
+      cpu = cpu_seconds ();
       estimate = bh_builder_estimate (snapshot, definition, NULL, &error);
-      g_print ("estimate %-9s       %8.1f ms (%u members)\n",
-               bh_mode_to_string (definition->mode), elapsed_ms (started), estimate);
+      g_print ("estimate %-9s       %8.1f ms, CPU %.2f s (%u members)\n",
+               bh_mode_to_string (definition->mode), elapsed_ms (started),
+               cpu_seconds () - cpu, estimate);
 
       for (guint i = 0; i < result->exclusions->len; i++)
         {

@@ -1218,6 +1218,38 @@ test_builder_season_start (void)
   g_assert_cmpuint (g_array_index (b->exclusions, BhExclusion, 2).count, ==, 0);
 }
 
+static void
+test_snapshot_empty (void)
+{
+  g_autofree char *dir = venue_make_dir ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BhStore) store = bh_store_open (dir, &error);
+  g_autoptr(BhSnapshot) snapshot = NULL;
+  g_autoptr(BhDefinition) def = definition (AS_OF, "E001");
+  g_autoptr(BhBuildResult) result = NULL;
+  g_autoptr(JsonNode) report = NULL;
+
+  g_assert_no_error (error);
+  snapshot = bh_snapshot_load (store, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (bh_snapshot_get_n_customers (snapshot), ==, 0);
+  g_assert_cmpuint (bh_snapshot_get_n_events (snapshot), ==, 0);
+
+  result = bh_builder_run (snapshot, def, NULL, NULL, NULL, &error);
+  g_assert_null (result);
+  g_assert_error (error, BH_ERROR, BH_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  report = bh_builder_evaluate (snapshot, AS_OF, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (json_array_get_length (json_object_get_array_member (
+                     json_node_get_object (report), "events")), ==, 0);
+
+  g_clear_pointer (&snapshot, bh_snapshot_unref);
+  g_clear_object (&store);
+  venue_remove_dir (dir);
+}
+
 typedef struct
 {
   BhSnapshot   *snapshot;
@@ -1281,6 +1313,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/snapshot/basics", test_snapshot_basics);
+  g_test_add_func ("/snapshot/empty", test_snapshot_empty);
   g_test_add_func ("/builder/matches-model", test_builder_matches_model);
   g_test_add_func ("/builder/exclusions-happen", test_builder_exclusions_happen);
   g_test_add_func ("/builder/inclusive-interested", test_builder_inclusive_interested);

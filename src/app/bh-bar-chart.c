@@ -21,10 +21,14 @@
 #define BAR_MIN_HEIGHT 14
 #define COLUMN_SPACING 8
 
+/* Layouts are made on first use and kept: measuring and drawing run far
+ * more often than the bars change. */
 typedef struct
 {
-  char   *label;
-  double  value;
+  char        *label;
+  double       value;
+  PangoLayout *label_layout;
+  PangoLayout *value_layout;
 } Bar;
 
 struct _BhBarChart
@@ -35,6 +39,8 @@ struct _BhBarChart
   char      *unit;
   guint      digits;
   GArray    *bars;
+  int        label_width;   /* -1 until measured */
+  int        row_height;    /* -1 until measured */
 };
 
 G_DEFINE_FINAL_TYPE (BhBarChart, bh_bar_chart, GTK_TYPE_WIDGET)
@@ -53,6 +59,8 @@ clear_bar (gpointer data)
   Bar *bar = data;
 
   g_clear_pointer (&bar->label, g_free);
+  g_clear_object (&bar->label_layout);
+  g_clear_object (&bar->value_layout);
 }
 
 static gboolean
@@ -133,35 +141,89 @@ max_value (BhBarChart *self)
   return max;
 }
 
+static PangoLayout *
+get_label_layout (BhBarChart *self,
+                  Bar        *bar)
+{
+  if (bar->label_layout == NULL)
+    {
+      bar->label_layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), bar->label);
+      pango_layout_set_ellipsize (bar->label_layout, PANGO_ELLIPSIZE_END);
+    }
+
+  return bar->label_layout;
+}
+
+static PangoLayout *
+get_value_layout (BhBarChart *self,
+                  Bar        *bar)
+{
+  if (bar->value_layout == NULL)
+    {
+      g_autofree char *text = format_value (self, bar->value);
+
+      bar->value_layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), text);
+    }
+
+  return bar->value_layout;
+}
+
+/* Forgets sizes and layouts after a change of the bars or their text. */
+static void
+invalidate (BhBarChart *self,
+            gboolean    labels_too)
+{
+  for (guint i = 0; i < self->bars->len; i++)
+    {
+      Bar *bar = &g_array_index (self->bars, Bar, i);
+
+      g_clear_object (&bar->value_layout);
+      if (labels_too)
+        g_clear_object (&bar->label_layout);
+    }
+
+  self->label_width = -1;
+  self->row_height = -1;
+  update_accessible (self);
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+}
+
 static int
 row_height (BhBarChart *self)
 {
-  g_autoptr(PangoLayout) layout = NULL;
-  int height;
+  if (self->row_height < 0)
+    {
+      g_autoptr(PangoLayout) layout = NULL;
+      int height;
 
-  layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), "Xg");
-  pango_layout_get_pixel_size (layout, NULL, &height);
+      layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), "Xg");
+      pango_layout_get_pixel_size (layout, NULL, &height);
+      self->row_height = MAX (height, BAR_MIN_HEIGHT);
+    }
 
-  return MAX (height, BAR_MIN_HEIGHT);
+  return self->row_height;
 }
 
 static int
 label_width (BhBarChart *self)
 {
-  int widest = 0;
-
-  for (guint i = 0; i < self->bars->len; i++)
+  if (self->label_width < 0)
     {
-      const Bar *bar = &g_array_index (self->bars, Bar, i);
-      g_autoptr(PangoLayout) layout = NULL;
-      int width;
+      self->label_width = 0;
 
-      layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), bar->label);
-      pango_layout_get_pixel_size (layout, &width, NULL);
-      widest = MAX (widest, width);
+      for (guint i = 0; i < self->bars->len; i++)
+        {
+          Bar *bar = &g_array_index (self->bars, Bar, i);
+          PangoLayout *layout = get_label_layout (self, bar);
+          int width;
+
+          pango_layout_set_width (layout, -1);
+          pango_layout_get_pixel_size (layout, &width, NULL);
+          self->label_width = MAX (self->label_width, width);
+        }
     }
 
-  return widest;
+  return self->label_width;
 }
 
 static void
@@ -223,19 +285,15 @@ bh_bar_chart_snapshot (GtkWidget   *widget,
 
   for (guint i = 0; i < self->bars->len; i++)
     {
-      const Bar *bar = &g_array_index (self->bars, Bar, i);
-      g_autoptr(PangoLayout) label = NULL;
-      g_autoptr(PangoLayout) value = NULL;
-      g_autofree char *value_text = format_value (self, bar->value);
+      Bar *bar = &g_array_index (self->bars, Bar, i);
+      PangoLayout *label = get_label_layout (self, bar);
+      PangoLayout *value = get_value_layout (self, bar);
       int y = i * (height + ROW_SPACING);
       int value_width;
       int bar_space;
       double bar_width = 0.0;
 
-      label = gtk_widget_create_pango_layout (widget, bar->label);
       pango_layout_set_width (label, labels * PANGO_SCALE);
-      pango_layout_set_ellipsize (label, PANGO_ELLIPSIZE_END);
-      value = gtk_widget_create_pango_layout (widget, value_text);
       pango_layout_get_pixel_size (value, &value_width, NULL);
 
       gtk_snapshot_save (snapshot);
@@ -269,6 +327,35 @@ bh_bar_chart_snapshot (GtkWidget   *widget,
       gtk_snapshot_append_layout (snapshot, value, &text_color);
       gtk_snapshot_restore (snapshot);
     }
+}
+
+static void
+on_font_changed_cb (BhBarChart *self)
+{
+  invalidate (self, TRUE);
+}
+
+/* The layouts hold the font they were made with; a new font, or a new
+ * display, needs new ones. */
+static void
+bh_bar_chart_root (GtkWidget *widget)
+{
+  BhBarChart *self = BH_BAR_CHART (widget);
+
+  GTK_WIDGET_CLASS (bh_bar_chart_parent_class)->root (widget);
+
+  g_signal_connect_object (gtk_widget_get_settings (widget), "notify::gtk-font-name",
+                           G_CALLBACK (on_font_changed_cb), self, G_CONNECT_SWAPPED);
+  invalidate (self, TRUE);
+}
+
+static void
+bh_bar_chart_unroot (GtkWidget *widget)
+{
+  g_signal_handlers_disconnect_by_func (gtk_widget_get_settings (widget),
+                                        on_font_changed_cb, widget);
+
+  GTK_WIDGET_CLASS (bh_bar_chart_parent_class)->unroot (widget);
 }
 
 static void
@@ -331,6 +418,8 @@ bh_bar_chart_class_init (BhBarChartClass *klass)
   object_class->get_property = bh_bar_chart_get_property;
   object_class->set_property = bh_bar_chart_set_property;
 
+  widget_class->root = bh_bar_chart_root;
+  widget_class->unroot = bh_bar_chart_unroot;
   widget_class->measure = bh_bar_chart_measure;
   widget_class->snapshot = bh_bar_chart_snapshot;
 
@@ -352,6 +441,8 @@ bh_bar_chart_init (BhBarChart *self)
 {
   self->bars = g_array_new (FALSE, TRUE, sizeof (Bar));
   g_array_set_clear_func (self->bars, clear_bar);
+  self->label_width = -1;
+  self->row_height = -1;
   gtk_widget_set_focusable (GTK_WIDGET (self), FALSE);
   gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
 }
@@ -393,10 +484,7 @@ bh_bar_chart_set_unit (BhBarChart *self,
   g_return_if_fail (BH_IS_BAR_CHART (self));
 
   if (set_string (&self->unit, unit))
-    {
-      update_accessible (self);
-      gtk_widget_queue_resize (GTK_WIDGET (self));
-    }
+    invalidate (self, FALSE);
 }
 
 void
@@ -407,8 +495,7 @@ bh_bar_chart_set_digits (BhBarChart *self,
   g_return_if_fail (digits <= 6);
 
   self->digits = digits;
-  update_accessible (self);
-  gtk_widget_queue_resize (GTK_WIDGET (self));
+  invalidate (self, FALSE);
 }
 
 void
@@ -417,8 +504,7 @@ bh_bar_chart_clear (BhBarChart *self)
   g_return_if_fail (BH_IS_BAR_CHART (self));
 
   g_array_set_size (self->bars, 0);
-  update_accessible (self);
-  gtk_widget_queue_resize (GTK_WIDGET (self));
+  invalidate (self, TRUE);
 }
 
 /* A value of NAN draws no bar and reads as "–". */
@@ -434,10 +520,11 @@ bh_bar_chart_add_bar (BhBarChart *self,
 
   bar.label = g_strdup (label);
   bar.value = value;
+  bar.label_layout = NULL;
+  bar.value_layout = NULL;
   g_array_append_val (self->bars, bar);
 
-  update_accessible (self);
-  gtk_widget_queue_resize (GTK_WIDGET (self));
+  invalidate (self, FALSE);
 }
 
 guint

@@ -222,8 +222,10 @@ bh_export_dup_drag_folder (GError **error)
   return g_steal_pointer (&folder);
 }
 
-static void
-remove_tree (const char *path)
+/* Removes @path and, if it is a folder, all below it; links are removed,
+ * never followed. */
+void
+bh_export_remove_tree (const char *path)
 {
   if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
     {
@@ -234,12 +236,12 @@ remove_tree (const char *path)
         {
           g_autofree char *child = g_build_filename (path, name, NULL);
 
-          remove_tree (child);
+          bh_export_remove_tree (child);
         }
     }
 
   if (g_remove (path) != 0 && errno != ENOENT)
-    g_warning ("Cannot remove a dragged list: %s", g_strerror (errno));
+    g_warning ("Cannot remove %s: %s", path, g_strerror (errno));
 }
 
 /* Lists left behind by a drag that never ended, for example when the app
@@ -261,7 +263,7 @@ bh_export_clean_drag_folder (void)
     {
       g_autofree char *child = g_build_filename (folder, name, NULL);
 
-      remove_tree (child);
+      bh_export_remove_tree (child);
       removed++;
     }
 

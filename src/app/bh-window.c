@@ -29,6 +29,8 @@ struct _BhWindow
   GCancellable         *cancellable;
   /* The store's figures; NULL until they arrive. */
   JsonNode             *stats;
+  /* Set while a page is pushed; see on_leaflet_transition_cb(). */
+  gboolean              pushing;
 
   AdwToastOverlay      *toast_overlay;
   AdwLeaflet           *leaflet;
@@ -298,19 +300,40 @@ on_package_finished_cb (BhWindow  *self,
 
 /* Navigation: the package list, a package, one of its clusters */
 
+/* Pages beyond @child belong to a way that was left. */
+static void
+remove_pages_after (BhWindow  *self,
+                    GtkWidget *child)
+{
+  g_autoptr(GListModel) pages = G_LIST_MODEL (adw_leaflet_get_pages (self->leaflet));
+  g_autoptr(GPtrArray) left = g_ptr_array_new ();
+  gboolean after = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (pages); i++)
+    {
+      g_autoptr(AdwLeafletPage) page = g_list_model_get_item (pages, i);
+      GtkWidget *page_child = adw_leaflet_page_get_child (page);
+
+      if (after)
+        g_ptr_array_add (left, page_child);
+      else if (page_child == child)
+        after = TRUE;
+    }
+
+  for (guint i = 0; i < left->len; i++)
+    adw_leaflet_remove (self->leaflet, g_ptr_array_index (left, i));
+}
+
 static void
 push_page (BhWindow  *self,
            GtkWidget *page)
 {
-  GtkWidget *visible = adw_leaflet_get_visible_child (self->leaflet);
-  GtkWidget *child;
-
-  /* Pages beyond the visible one belong to an earlier path. */
-  while ((child = gtk_widget_get_next_sibling (visible)) != NULL)
-    adw_leaflet_remove (self->leaflet, child);
+  remove_pages_after (self, adw_leaflet_get_visible_child (self->leaflet));
 
   adw_leaflet_append (self->leaflet, page);
+  self->pushing = TRUE;
   adw_leaflet_set_visible_child (self->leaflet, page);
+  self->pushing = FALSE;
 }
 
 static void
@@ -326,23 +349,20 @@ on_leaflet_transition_cb (BhWindow   *self,
                           GParamSpec *pspec,
                           AdwLeaflet *leaflet)
 {
-  GtkWidget *visible = adw_leaflet_get_visible_child (leaflet);
-  GtkWidget *child;
-
-  if (adw_leaflet_get_child_transition_running (leaflet))
+  /* A push ends the transition it interrupts: that is no way back. */
+  if (adw_leaflet_get_child_transition_running (leaflet) || self->pushing)
     return;
 
   /* Once the way back has been shown, the pages left behind go. */
-  while ((child = gtk_widget_get_next_sibling (visible)) != NULL)
-    adw_leaflet_remove (leaflet, child);
+  remove_pages_after (self, adw_leaflet_get_visible_child (leaflet));
 }
 
 static void
-on_cluster_activated_cb (BhWindow  *self,
-                         BhCluster *cluster,
-                         GtkWidget *package_view)
+on_cluster_activated_cb (BhWindow      *self,
+                         BhCluster     *cluster,
+                         BhPackageView *package_view)
 {
-  BhPackage *package = g_object_get_data (G_OBJECT (package_view), "bh-package");
+  BhPackage *package = bh_package_view_get_package (package_view);
   GtkWidget *page = bh_cluster_view_new (self->backend, package, cluster);
 
   g_signal_connect_object (page, "close", G_CALLBACK (on_page_close_cb), self,
@@ -362,8 +382,6 @@ open_package (BhWindow  *self,
   adw_leaflet_set_visible_child (self->leaflet, self->list_page);
 
   page = bh_package_view_new (self->backend, package);
-  g_object_set_data_full (G_OBJECT (page), "bh-package", g_object_ref (package),
-                          g_object_unref);
   g_signal_connect_object (page, "cluster-activated", G_CALLBACK (on_cluster_activated_cb),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (page, "close", G_CALLBACK (on_page_close_cb), self,
@@ -775,4 +793,24 @@ _bh_window_get_package_list (BhWindow *self)
   g_assert (BH_IS_WINDOW (self));
 
   return self->package_list;
+}
+
+GtkWidget *
+_bh_window_get_visible_page (BhWindow *self)
+{
+  g_assert (BH_IS_WINDOW (self));
+
+  return adw_leaflet_get_visible_child (self->leaflet);
+}
+
+guint
+_bh_window_get_n_pages (BhWindow *self)
+{
+  g_autoptr(GListModel) pages = NULL;
+
+  g_assert (BH_IS_WINDOW (self));
+
+  pages = G_LIST_MODEL (adw_leaflet_get_pages (self->leaflet));
+
+  return g_list_model_get_n_items (pages);
 }

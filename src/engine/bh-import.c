@@ -2058,6 +2058,7 @@ read_rows (Reading      *rd,
   g_autoptr(GError) local_error = NULL;
   Run *run = rd->run;
   BhCsvStatus status;
+  guint64 rows = 0;
 
   while ((status = bh_csv_reader_next (reader, &local_error)) != BH_CSV_END)
     {
@@ -2068,6 +2069,7 @@ read_rows (Reading      *rd,
         }
 
       rd->rows++;
+      rows++;
 
       if (status == BH_CSV_BAD_RECORD)
         {
@@ -2100,7 +2102,7 @@ read_rows (Reading      *rd,
           g_assert_not_reached ();
         }
 
-      if (rd->rows % PROGRESS_ROWS == 0)
+      if (rows % PROGRESS_ROWS == 0)
         {
           if (g_cancellable_set_error_if_cancelled (run->cancellable, error))
             return FALSE;
@@ -2114,10 +2116,10 @@ read_rows (Reading      *rd,
               if (part_end > 0)
                 offset = MIN (offset * file->size / part_end, file->size);
               report_rows (run, file,
-                           rd->rows + (guint)g_atomic_int_get (&run->helper_rows), offset);
+                           rows + (guint)g_atomic_int_get (&run->helper_rows), offset);
             }
           else
-            g_atomic_int_set (&run->helper_rows, (int)MIN (rd->rows, G_MAXINT));
+            g_atomic_int_set (&run->helper_rows, (int)MIN (rows, G_MAXINT));
         }
     }
 

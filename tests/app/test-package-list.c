@@ -13,6 +13,7 @@
 #include "bh-format.h"
 #include "bh-package-list.h"
 #include "bh-package-private.h"
+#include "bh-test-fixture.h"
 #include "bh-types.h"
 
 #define N_PACKAGES 40
@@ -323,6 +324,73 @@ test_follows_model (Fixture       *fixture,
 }
 
 static void
+collect_widgets (GtkWidget *widget,
+                 GType      type,
+                 GPtrArray *found)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type) && gtk_widget_get_mapped (widget))
+    g_ptr_array_add (found, widget);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_widgets (child, type, found);
+}
+
+static void
+test_shows_status (void)
+{
+  Spec specs[] = {
+    { 1, (char *)"Running", 2, 1790000300, 0, BH_PACKAGE_STATUS_IN_PROGRESS },
+    { 2, (char *)"Broken", 1, 1790000200, 0, BH_PACKAGE_STATUS_FAILED },
+    { 3, (char *)"Ready", 3, 1790000100, 1234, BH_PACKAGE_STATUS_DONE },
+  };
+  g_autoptr(GListStore) store = g_list_store_new (BH_TYPE_PACKAGE);
+  g_autoptr(GPtrArray) bars = g_ptr_array_new ();
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+  g_autoptr(BhPackage) running = NULL;
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *list = bh_package_list_new ();
+  gboolean failure_shown = FALSE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (specs); i++)
+    {
+      g_autoptr(BhPackage) package = package_new (&specs[i]);
+
+      g_list_store_append (store, package);
+    }
+  running = g_list_model_get_item (G_LIST_MODEL (store), 0);
+  _bh_package_set_progress (running, 0.4);
+
+  bh_package_list_set_model (BH_PACKAGE_LIST (list), G_LIST_MODEL (store));
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 300);
+  gtk_window_set_child (GTK_WINDOW (window), list);
+  gtk_window_present (GTK_WINDOW (window));
+  while (!gtk_widget_get_mapped (list) || g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, TRUE);
+
+  /* One progress bar, for the running build, at its progress. */
+  collect_widgets (list, GTK_TYPE_PROGRESS_BAR, bars);
+  g_assert_cmpuint (bars->len, ==, 1);
+  g_assert_cmpfloat (gtk_progress_bar_get_fraction (g_ptr_array_index (bars, 0)), ==, 0.4);
+
+  /* The failed build says why. */
+  collect_widgets (list, GTK_TYPE_LABEL, labels);
+  for (guint i = 0; i < labels->len; i++)
+    if (g_strcmp0 (gtk_label_get_label (g_ptr_array_index (labels, i)), "Failed: No events") == 0)
+      failure_shown = TRUE;
+  g_assert_true (failure_shown);
+
+  /* Progress reaches the row as it comes. */
+  _bh_package_set_progress (running, 0.9);
+  g_assert_cmpfloat (gtk_progress_bar_get_fraction (g_ptr_array_index (bars, 0)), ==, 0.9);
+
+  bh_test_screenshot (list, "package-list-status");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
 test_format_expiry (void)
 {
   g_autoptr(GDateTime) now = g_date_time_new_local (2026, 12, 3, 10, 0, 0);
@@ -370,6 +438,7 @@ main (int   argc,
               fixture_set_up, test_merge_needs_two_done, fixture_tear_down);
   g_test_add ("/app/package-list/follows-model", Fixture, NULL,
               fixture_set_up, test_follows_model, fixture_tear_down);
+  g_test_add_func ("/app/package-list/shows-status", test_shows_status);
   g_test_add_func ("/app/format/expiry/days", test_format_expiry);
   g_test_add_func ("/app/format/expiry/edges", test_format_expiry_edges);
 

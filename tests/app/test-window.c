@@ -10,9 +10,11 @@
 
 #include <adwaita.h>
 
+#include "bh-cluster-view.h"
 #include "bh-engine.h"
 #include "bh-format.h"
 #include "bh-local-backend.h"
+#include "bh-package-view.h"
 #include "bh-test-fixture.h"
 #include "bh-test-util.h"
 #include "bh-window-private.h"
@@ -154,6 +156,69 @@ test_build_shows_list (Fixture       *fixture,
   bh_test_screenshot (GTK_WIDGET (fixture->window), "window-packages");
 }
 
+static void
+test_navigates_to_cluster_and_back (Fixture       *fixture,
+                                    gconstpointer  data)
+{
+  g_autoptr(BhDefinition) definition = bh_definition_new ();
+  g_autoptr(GAsyncResult) events_result = NULL;
+  g_autoptr(GAsyncResult) build_result = NULL;
+  g_autoptr(JsonNode) events = NULL;
+  g_autoptr(BhPackage) package = NULL;
+  g_autoptr(BhCluster) cluster = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
+  JsonArray *array;
+  GtkWidget *package_view;
+
+  wait_until_loaded (fixture->window);
+
+  bh_backend_list_events_async (fixture->backend, NULL, NULL, NULL, NULL,
+                                bh_test_store_result_cb, &events_result);
+  events = bh_backend_list_events_finish (fixture->backend,
+                                          bh_test_wait_result (&events_result), &error);
+  g_assert_no_error (error);
+  array = json_node_get_array (events);
+  for (guint i = 0; i < 2; i++)
+    g_strv_builder_add (ids, json_object_get_string_member (json_array_get_object_element (array,
+                                                                                           i),
+                                                            "id"));
+  definition->title = g_strdup ("Two events");
+  definition->events = g_strv_builder_end (ids);
+  definition->mode = BH_MODE_SELECTIVE;
+  bh_backend_build_async (fixture->backend, definition, NULL, bh_test_store_result_cb,
+                          &build_result);
+  package = bh_backend_build_finish (fixture->backend, bh_test_wait_result (&build_result),
+                                     &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (bh_package_get_clusters (package)), >, 0);
+
+  /* The list, then the package. */
+  g_assert_cmpuint (_bh_window_get_n_pages (fixture->window), ==, 1);
+  bh_window_show_package (fixture->window, bh_package_get_id (package));
+  package_view = _bh_window_get_visible_page (fixture->window);
+  g_assert_true (BH_IS_PACKAGE_VIEW (package_view));
+  g_assert_true (bh_package_view_get_package (BH_PACKAGE_VIEW (package_view)) == package);
+
+  /* One of its clusters. */
+  cluster = g_list_model_get_item (bh_package_get_clusters (package), 0);
+  g_signal_emit_by_name (package_view, "cluster-activated", cluster);
+  g_assert_true (BH_IS_CLUSTER_VIEW (_bh_window_get_visible_page (fixture->window)));
+  g_assert_cmpuint (_bh_window_get_n_pages (fixture->window), ==, 3);
+
+  /* Closing the cluster goes back to its package, and the cluster's page
+   * goes once the way back has been shown. */
+  g_signal_emit_by_name (_bh_window_get_visible_page (fixture->window), "close");
+  g_assert_true (_bh_window_get_visible_page (fixture->window) == package_view);
+  while (_bh_window_get_n_pages (fixture->window) > 2)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_signal_emit_by_name (package_view, "close");
+  while (_bh_window_get_n_pages (fixture->window) > 1)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (_bh_window_get_page (fixture->window), ==, "packages");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -170,6 +235,8 @@ main (int   argc,
               fixture_set_up_data, test_store_without_packages, fixture_tear_down);
   g_test_add ("/app/window/build-shows-list", Fixture, NULL,
               fixture_set_up_data, test_build_shows_list, fixture_tear_down);
+  g_test_add ("/app/window/navigates-to-cluster-and-back", Fixture, NULL,
+              fixture_set_up_data, test_navigates_to_cluster_and_back, fixture_tear_down);
 
   return g_test_run ();
 }

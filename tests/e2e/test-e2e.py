@@ -36,6 +36,9 @@ DEMO_CUSTOMERS = 20000
 DEMO_SEED = 7
 SEARCH = 'Jazz'
 APP_LOG = 'backhaul-e2e-app.log'
+# Seconds for a page that slides in to settle: a click during the slide
+# may land where a button is about to be.
+SETTLE = 0.5
 
 
 class Failure(Exception):
@@ -584,6 +587,13 @@ def search_results(events):
     return probe
 
 
+def next_step(ui, assistant, step):
+    """Goes on to the assistant's next step, and waits until it shows."""
+    ui.press('push button', 'Next', root=assistant)
+    ui.find('label', 'Step %d of 4: .*' % step, root=assistant)
+    time.sleep(SETTLE)
+
+
 def scenario(r, ui):
     """What a marketer does, step by step."""
     main = ui.window('Backhaul', timeout=40)
@@ -609,14 +619,14 @@ def scenario(r, ui):
     say('chose ' + '; '.join(chosen))
     screenshot(r.shots, 'assistant', 'New Package')
 
-    ui.press('push button', 'Next', root=assistant)
+    next_step(ui, assistant, 2)
     selective = ui.find('radio button|check box', 'Selective', root=assistant)
     ui.click(selective)
     ui.wait('selective mode', lambda: selective.getState().contains(
         pyatspi.STATE_CHECKED))
     screenshot(r.shots, 'assistant-mode', 'New Package')
-    ui.press('push button', 'Next', root=assistant)
-    ui.press('push button', 'Next', root=assistant)
+    next_step(ui, assistant, 3)
+    next_step(ui, assistant, 4)
     ui.press('push button', 'Build Package', root=assistant)
     say('the build runs')
 

@@ -39,7 +39,10 @@ fi
 
 # A server number of its own: xvfb-run --auto-servernum races with
 # other test runs on the same machine that start at the same number.
+# -noreset: by default the X server resets whenever its last client
+# leaves (an xwininfo, the accessibility bus launcher), and a window
+# that connects during the reset fails with "cannot open display".
 exec dbus-run-session -- \
   xvfb-run --auto-servernum --server-num=$(($$ % 500 + 200)) \
-  --server-args="-screen 0 1280x960x24" \
+  --server-args="-screen 0 1280x960x24 -noreset" \
   "$python" "$here/test-e2e.py" "$@"

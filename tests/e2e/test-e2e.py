@@ -36,6 +36,9 @@ DEMO_CUSTOMERS = 20000
 DEMO_SEED = 7
 SEARCH = 'Jazz'
 APP_LOG = 'backhaul-e2e-app.log'
+# Seconds for a page that slides in to settle: a click during the slide
+# may land where a button is about to be.
+SETTLE = 0.5
 
 
 class Failure(Exception):
@@ -402,8 +405,10 @@ class Run:
         home = os.path.join(self.tmp, 'home')
         for sub in ('', '.config/gtk-4.0', '.cache', '.local/share'):
             os.makedirs(os.path.join(home, sub), exist_ok=True)
-        # No settings daemon runs here; GNOME's interface font keeps the
-        # screenshots looking like the application on a GNOME desktop.
+        # The private session bus has no desktop portal, so the save dialog
+        # is GTK's own file chooser. No settings daemon runs either; GNOME's
+        # interface font keeps the screenshots looking like the application
+        # on a GNOME desktop.
         with open(os.path.join(home, '.config/gtk-4.0/settings.ini'),
                   'w') as settings:
             settings.write('[Settings]\ngtk-font-name=Cantarell 11\n')
@@ -416,7 +421,6 @@ class Run:
             'LC_ALL': 'C.UTF-8',
             'GDK_BACKEND': 'x11',
             'GTK_A11Y': 'atspi',
-            'GTK_USE_PORTAL': '0',
             'GSETTINGS_BACKEND': 'memory',
         })
         return env
@@ -583,6 +587,13 @@ def search_results(events):
     return probe
 
 
+def next_step(ui, assistant, step):
+    """Goes on to the assistant's next step, and waits until it shows."""
+    ui.press('push button', 'Next', root=assistant)
+    ui.find('label', 'Step %d of 4: .*' % step, root=assistant)
+    time.sleep(SETTLE)
+
+
 def scenario(r, ui):
     """What a marketer does, step by step."""
     main = ui.window('Backhaul', timeout=40)
@@ -608,14 +619,14 @@ def scenario(r, ui):
     say('chose ' + '; '.join(chosen))
     screenshot(r.shots, 'assistant', 'New Package')
 
-    ui.press('push button', 'Next', root=assistant)
+    next_step(ui, assistant, 2)
     selective = ui.find('radio button|check box', 'Selective', root=assistant)
     ui.click(selective)
     ui.wait('selective mode', lambda: selective.getState().contains(
         pyatspi.STATE_CHECKED))
     screenshot(r.shots, 'assistant-mode', 'New Package')
-    ui.press('push button', 'Next', root=assistant)
-    ui.press('push button', 'Next', root=assistant)
+    next_step(ui, assistant, 3)
+    next_step(ui, assistant, 4)
     ui.press('push button', 'Build Package', root=assistant)
     say('the build runs')
 

@@ -1218,6 +1218,92 @@ test_builder_season_start (void)
   g_assert_cmpuint (g_array_index (b->exclusions, BhExclusion, 2).count, ==, 0);
 }
 
+static void
+test_snapshot_empty (void)
+{
+  g_autofree char *dir = venue_make_dir ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BhStore) store = bh_store_open (dir, &error);
+  g_autoptr(BhSnapshot) snapshot = NULL;
+  g_autoptr(BhDefinition) def = definition (AS_OF, "E001");
+  g_autoptr(BhBuildResult) result = NULL;
+  g_autoptr(JsonNode) report = NULL;
+
+  g_assert_no_error (error);
+  snapshot = bh_snapshot_load (store, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (bh_snapshot_get_n_customers (snapshot), ==, 0);
+  g_assert_cmpuint (bh_snapshot_get_n_events (snapshot), ==, 0);
+
+  result = bh_builder_run (snapshot, def, NULL, NULL, NULL, &error);
+  g_assert_null (result);
+  g_assert_error (error, BH_ERROR, BH_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  report = bh_builder_evaluate (snapshot, AS_OF, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (json_array_get_length (json_object_get_array_member (
+                     json_node_get_object (report), "events")), ==, 0);
+
+  g_clear_pointer (&snapshot, bh_snapshot_unref);
+  g_clear_object (&store);
+  venue_remove_dir (dir);
+}
+
+typedef struct
+{
+  BhSnapshot   *snapshot;
+  BhDefinition *definition;
+  char         *text;
+} Concurrent;
+
+static gpointer
+concurrent_build (gpointer data)
+{
+  Concurrent *job = data;
+  g_autoptr(BhBuildResult) result = run (job->snapshot, job->definition);
+
+  job->text = result_text (result);
+
+  return NULL;
+}
+
+static void
+test_builder_threads (void)
+{
+  g_autoptr(BhSnapshot) shared = venue_snapshot (venue ());
+  const char *days[] = { "2025-06-15", "2024-12-31", "2025-06-15", NULL };
+  Concurrent jobs[3];
+  GThread *threads[3];
+
+  /* Builds with different as-of days share one snapshot at once, and
+   * each gives what it gives alone on a fresh snapshot. */
+  for (guint i = 0; i < 3; i++)
+    {
+      jobs[i].snapshot = shared;
+      jobs[i].definition = definition (days[i], "E044,E048,E050");
+      jobs[i].definition->mode = BH_MODE_SELECTIVE;
+      jobs[i].definition->threshold = 0.05;
+      jobs[i].text = NULL;
+      threads[i] = g_thread_new ("test-build", concurrent_build, &jobs[i]);
+    }
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(BhSnapshot) alone = venue_snapshot (venue ());
+      g_autoptr(BhBuildResult) expected = NULL;
+      g_autofree char *text = NULL;
+
+      g_thread_join (threads[i]);
+      expected = run (alone, jobs[i].definition);
+      text = result_text (expected);
+      g_assert_cmpstr (jobs[i].text, ==, text);
+
+      g_free (jobs[i].text);
+      bh_definition_free (jobs[i].definition);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1227,6 +1313,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/snapshot/basics", test_snapshot_basics);
+  g_test_add_func ("/snapshot/empty", test_snapshot_empty);
   g_test_add_func ("/builder/matches-model", test_builder_matches_model);
   g_test_add_func ("/builder/exclusions-happen", test_builder_exclusions_happen);
   g_test_add_func ("/builder/inclusive-interested", test_builder_inclusive_interested);
@@ -1239,6 +1326,7 @@ main (int   argc,
   g_test_add_func ("/builder/errors", test_builder_errors);
   g_test_add_func ("/builder/clusters", test_builder_clusters);
   g_test_add_func ("/builder/season-start", test_builder_season_start);
+  g_test_add_func ("/builder/threads", test_builder_threads);
 
   status = g_test_run ();
   g_clear_pointer (&shared_venue, venue_free);

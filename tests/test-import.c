@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 
 #include "backhaul.h"
+#include "bh-import-private.h"
 #include "bh-test-util.h"
 
 typedef struct
@@ -548,9 +549,24 @@ make_sales (guint n,
 }
 
 static void
+last_rows_cb (double      fraction,
+              const char *message,
+              gpointer    user_data)
+{
+  char **last = user_data;
+
+  if (message && g_str_has_prefix (message, "sales.csv: "))
+    {
+      g_free (*last);
+      *last = g_strdup (message);
+    }
+}
+
+static void
 test_import_all_or_nothing_large (Fixture       *fx,
                                   gconstpointer  data)
 {
+  g_autofree char *last_rows = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) report = NULL;
   g_autofree char *before = NULL;
@@ -558,14 +574,18 @@ test_import_all_or_nothing_large (Fixture       *fx,
   g_autofree char *sales = NULL;
   g_autofree char *where = NULL;
   g_autofree char *path = NULL;
-  const guint n = 60000;
-  const guint bad_row = 47321;
+  const guint n = 40000;
+  const guint bad_row = 31321;
 
   write_base (fx);
   report = import_folder (fx, NULL, &error);
   g_assert_no_error (error);
   g_clear_pointer (&report, json_node_unref);
   before = dump_store (fx);
+
+  /* Customers stored many to a statement each got their own row. */
+  g_assert_cmpint (query_int (fx, "SELECT count(*) FROM customer "
+                                  "WHERE last_name = 'Name ' || substr (ext_id, 2)"), ==, 500);
 
   sales = make_sales (n, bad_row);
   path = write_file (fx, "sales.csv", sales);
@@ -587,9 +607,16 @@ test_import_all_or_nothing_large (Fixture       *fx,
   g_free (sales);
   sales = make_sales (n, G_MAXUINT);
   g_free (write_file (fx, "sales.csv", sales));
-  report = import_folder (fx, NULL, &error);
+  report = bh_import_run (fx->store, (const char *[]) { fx->files, NULL }, NULL,
+                          last_rows_cb, &last_rows, NULL, &error);
   g_assert_no_error (error);
   assert_counts (report, "sales", n, 0, 0);
+  /* Progress ends with the file's rows, counted as people read them. */
+  {
+    g_autofree char *expected = g_strdup_printf ("sales.csv: %u,%03u rows", n / 1000, n % 1000);
+
+    g_assert_cmpstr (last_rows, ==, expected);
+  }
   g_assert_cmpint (query_int (fx, "SELECT count(*) FROM sale"), ==, n);
   g_assert_cmpint (query_int (fx, "SELECT sum(quantity) FROM sale"), ==,
                    /* 1 + i % 4 over i < n, n a multiple of 4 */ (gint64)n / 4 * 10);
@@ -942,6 +969,89 @@ test_import_invoices (Fixture       *fx,
   assert_counts (second, "sales", 0, 0, G_N_ELEMENTS (invoices));
 }
 
+/* Sales text with the rows at @bad (0-based, G_MAXUINT-terminated) naming
+ * an unknown customer, lines ending in @eol. */
+static char *
+make_sales_with (guint        n,
+                 const guint *bad,
+                 const char  *eol)
+{
+  g_autofree char *text = make_sales (n, G_MAXUINT);
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+
+  for (guint i = 0; bad[i] != G_MAXUINT; i++)
+    {
+      g_free (lines[bad[i] + 1]);
+      lines[bad[i] + 1] = g_strdup ("1;NOBODY;E1;2025-01-01T10:00:00;regular;1;10");
+    }
+
+  return g_strjoinv (eol, lines);
+}
+
+static void
+test_import_two_threads (Fixture       *fx,
+                         gconstpointer  data)
+{
+  static const guint none[] = { G_MAXUINT };
+  static const guint bad[] = { 3, 14998, G_MAXUINT };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BhStore) other = NULL;
+  g_autoptr(JsonNode) report = NULL;
+  g_autofree char *other_dir = g_build_filename (fx->root, "other", NULL);
+  g_autofree char *one = NULL;
+  g_autofree char *two = NULL;
+  g_autofree char *path = NULL;
+  const guint n = 20000;
+
+  write_base (fx);
+  one = make_sales_with (n, none, "\n");
+  g_free (write_file (fx, "sales.csv", one));
+  g_clear_pointer (&one, g_free);
+
+  /* The same files, read by one thread and by two, make the same store. */
+  _bh_import_set_split_min (G_MAXUINT64);
+  report = import_folder (fx, NULL, &error);
+  g_assert_no_error (error);
+  one = dump_store (fx);
+  g_clear_pointer (&report, json_node_unref);
+
+  g_clear_object (&fx->store);
+  fx->store = bh_store_open (other_dir, &error);
+  g_assert_no_error (error);
+  _bh_import_set_split_min (1);
+  report = import_folder (fx, NULL, &error);
+  g_assert_no_error (error);
+  assert_counts (report, "sales", n, 0, 0);
+  two = dump_store (fx);
+  g_assert_cmpstr (one, ==, two);
+  g_clear_pointer (&report, json_node_unref);
+
+  /* Problems in both halves name their true lines, with \n or \r\n. */
+  for (guint crlf = 0; crlf < 2; crlf++)
+    {
+      g_autofree char *text = make_sales_with (n, bad, crlf ? "\r\n" : "\n");
+
+      g_clear_error (&error);
+      g_free (path);
+      path = write_file (fx, "sales.csv", text);
+      report = import_folder (fx, NULL, &error);
+      g_assert_null (report);
+      g_assert_error (error, BH_ERROR, BH_ERROR_INVALID_DATA);
+      g_assert_true (g_str_has_prefix (error->message, "Nothing was imported: 2 problems"));
+      for (guint i = 0; bad[i] != G_MAXUINT; i++)
+        {
+          g_autofree char *where = g_strdup_printf ("%s:%u:2: value “NOBODY”", path, bad[i] + 2);
+
+          if (!strstr (error->message, where))
+            g_error ("expected “%s” in:\n%s", where, error->message);
+        }
+    }
+
+  _bh_import_set_split_min (64 * 1024 * 1024);
+  g_clear_object (&fx->store);
+  bh_test_remove_tree (other_dir);
+}
+
 static char *
 day_from_today (int days)
 {
@@ -1097,6 +1207,7 @@ main (int   argc,
   ADD ("/import/times", test_import_times);
   ADD ("/import/duplicate-rows", test_import_duplicate_rows);
   ADD ("/import/invoices", test_import_invoices);
+  ADD ("/import/two-threads", test_import_two_threads);
   ADD ("/catalog/events-and-stats", test_catalog_events);
   ADD ("/catalog/empty", test_catalog_empty);
 

@@ -28,6 +28,8 @@ struct _BhApplication
   BhBackend       *backend;
   BhStallMonitor  *stall_monitor;
   gboolean         watch_stalls;
+  /* A server is chosen, which this version cannot speak to yet. */
+  gboolean         server_chosen;
   guint            expire_source;
 };
 
@@ -194,9 +196,10 @@ bh_application_startup (GApplication *application)
 
   /* The server backend arrives with its own issue; until then a server
    * chosen in the preferences is remembered but the engine runs here,
-   * and the preferences say so. */
+   * and the window and the preferences say so. */
   settings = g_settings_new (BH_SETTINGS_SCHEMA);
-  if (g_settings_get_enum (settings, "backend") != 0)
+  self->server_chosen = g_settings_get_enum (settings, "backend") != 0;
+  if (self->server_chosen)
     g_message ("A Backhaul server is chosen, but this version runs the engine locally");
 
   self->backend = bh_local_backend_new (self->data_dir);
@@ -231,7 +234,14 @@ bh_application_activate (GApplication *application)
 
   window = gtk_application_get_active_window (GTK_APPLICATION (self));
   if (window == NULL)
-    window = GTK_WINDOW (bh_window_new (ADW_APPLICATION (self), self->backend));
+    {
+      window = GTK_WINDOW (bh_window_new (ADW_APPLICATION (self), self->backend));
+
+      if (self->server_chosen)
+        bh_window_add_toast (BH_WINDOW (window),
+                             adw_toast_new (_("Servers are not supported yet: Backhaul "
+                                              "works on this computer")));
+    }
 
   gtk_window_present (window);
 }

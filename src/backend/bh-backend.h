@@ -209,11 +209,11 @@ struct _BhBackendInterface
 GListModel      *bh_backend_get_packages          (BhBackend            *self);
 
 /*
- * @progress, if not %NULL, reports rows and bytes read ("sales.csv:
- * 120 000 rows") in the caller's main context, as often as the main loop
- * takes it. The report is the engine's JSON; on bad data the error is
- * BH_ERROR_INVALID_DATA and its message has one problem per line, each
- * "FILE:LINE:COLUMN: reason", and nothing was imported.
+ * @progress, if not %NULL, reports rows read ("sales.csv: 120,000 rows")
+ * in the caller's main context, as often as the main loop takes it. The
+ * report is the engine's JSON. On bad data nothing is imported and the
+ * error is BH_ERROR_INVALID_DATA; its message is a summary line, then one
+ * problem per line, "FILE:LINE[:COLUMN]: reason", perhaps "and N more".
  */
 void             bh_backend_import_async          (BhBackend            *self,
                                                    const char * const   *paths,

@@ -386,7 +386,7 @@ _bh_build_judge (BhBuild  *build,
       const BhSale *sale = &snapshot->sales[s];
       guint8 flags;
 
-      if ((gint64)sale->purchased >= build->cutoff || sale->quantity <= 0)
+      if (!_bh_sale_before (sale, build->cutoff))
         continue;
 
       flags = build->event_flags[sale->event];
@@ -475,8 +475,8 @@ interest_part (guint    part,
   BhSnapshot *snapshot = build->snapshot;
   BhProfiles *profiles = build->profiles;
   guint n = snapshot->n_customers;
-  guint32 from = (guint32)((guint64)n * part / n_parts);
-  guint32 to = (guint32)((guint64)n * (part + 1) / n_parts);
+  guint32 from = _bh_part_start (n, part, n_parts);
+  guint32 to = _bh_part_start (n, part + 1, n_parts);
 
   for (guint j = 0; j < build->n_chosen; j++)
     {
@@ -529,8 +529,8 @@ select_part (guint    part,
   SelectData *select = data;
   BhBuild *build = select->build;
   guint n = build->snapshot->n_customers;
-  guint32 from = (guint32)((guint64)n * part / n_parts);
-  guint32 to = (guint32)((guint64)n * (part + 1) / n_parts);
+  guint32 from = _bh_part_start (n, part, n_parts);
+  guint32 to = _bh_part_start (n, part + 1, n_parts);
   double threshold = build->definition->threshold;
 
   for (guint32 c = from; c < to; c++)

@@ -41,11 +41,12 @@
  * 1 - x · (sum of C) / |C|, so the silhouette costs n × k × d, not n².
  */
 
-#define SAMPLE_SIZE    4000
-#define MAX_ITERATIONS 30
+#define SAMPLE_SIZE    2000
+#define MAX_ITERATIONS 20
+#define FINAL_ITERATIONS 5
 #define MAX_CLUSTERS   8
 #define KMEANS_SEED    20261203
-#define RESTARTS       6
+#define RESTARTS       4
 #define EVENT_SHARE    0.75
 
 #define MAX_TOPICS     5
@@ -236,8 +237,8 @@ assign_part (guint    part,
              gpointer data)
 {
   AssignData *assign = data;
-  guint from = (guint)((guint64)assign->n_rows * part / n_parts);
-  guint to = (guint)((guint64)assign->n_rows * (part + 1) / n_parts);
+  guint from = _bh_part_start (assign->n_rows, part, n_parts);
+  guint to = _bh_part_start (assign->n_rows, part + 1, n_parts);
   guint d = assign->points->d;
 
   assign->changed[part] = 0;
@@ -341,12 +342,13 @@ seed_centroids (const Points  *points,
   return found;
 }
 
-/* Lloyd iterations; @assignment must hold a valid start (any). */
+/* Lloyd iterations from the centres given, at most @max_iterations. */
 static void
 run_kmeans (const Points  *points,
             const guint32 *rows,
             guint          n_rows,
             guint          k,
+            guint          max_iterations,
             float         *centroids,
             guint         *assignment,
             GCancellable  *cancellable)
@@ -366,7 +368,7 @@ run_kmeans (const Points  *points,
   for (guint r = 0; r < n_rows; r++)
     assignment[r] = G_MAXUINT;
 
-  for (guint iteration = 0; iteration < MAX_ITERATIONS; iteration++)
+  for (guint iteration = 0; iteration < max_iterations; iteration++)
     {
       if (assign_all (&assign) == 0 || g_cancellable_is_cancelled (cancellable))
         break;
@@ -423,7 +425,8 @@ best_kmeans (const Points  *points,
       guint got = seed_centroids (points, rows, n_rows, k, KMEANS_SEED + restart, trial);
       double tightness = 0;
 
-      run_kmeans (points, rows, n_rows, got, trial, trial_assignment, cancellable);
+      run_kmeans (points, rows, n_rows, got, MAX_ITERATIONS, trial, trial_assignment,
+                  cancellable);
       for (guint r = 0; r < n_rows; r++)
         tightness += dot (points->x + (gsize)rows[r] * points->d,
                           trial + (gsize)trial_assignment[r] * points->d, points->d);
@@ -626,7 +629,10 @@ _bh_cluster_members (BhSnapshot    *snapshot,
   {
     g_autofree guint *row_assignment = g_new (guint, n_rows + 1);
 
-    run_kmeans (&points, rows, n_rows, k, best_centroids, row_assignment, cancellable);
+    /* The sample's centres are close already: a few rounds settle
+     * the rest, and keep a list of a million members fast. */
+    run_kmeans (&points, rows, n_rows, k, FINAL_ITERATIONS, best_centroids, row_assignment,
+                cancellable);
 
     order = g_new0 (ClusterOrder, k);
     for (guint c = 0; c < k; c++)
@@ -718,7 +724,7 @@ add_member_figures (BhSnapshot *snapshot,
       Order order;
       gint64 lead;
 
-      if ((gint64)sale->purchased >= cutoff || sale->quantity <= 0)
+      if (!_bh_sale_before (sale, cutoff))
         continue;
 
       first = MIN (first, (gint64)sale->purchased);

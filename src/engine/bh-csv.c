@@ -56,6 +56,7 @@ struct _BhCsvReader
   gboolean  eof;
   guint64   consumed;
   guint64   file_size;
+  gboolean  limited;    /* stop at file_size, not at the end of the file */
   guint     line;
 
   char      delimiter;
@@ -249,6 +250,7 @@ static gboolean
 refill (BhCsvReader  *self,
         GError      **error)
 {
+  gsize want;
   gssize n;
 
   g_assert (!self->eof);
@@ -264,8 +266,12 @@ refill (BhCsvReader  *self,
   if (self->len == self->size)
     set_size (self, self->size * 2);
 
+  want = self->size - self->len;
+  if (self->limited)
+    want = MIN (want, self->file_size - (self->consumed + self->len));
+
   do
-    n = read (self->fd, self->buf + self->len, self->size - self->len);
+    n = want > 0 ? read (self->fd, self->buf + self->len, want) : 0;
   while (n < 0 && errno == EINTR);
 
   if (n < 0)
@@ -734,6 +740,74 @@ bh_csv_reader_new (const char  *path,
     return NULL;
 
   return g_steal_pointer (&self);
+}
+
+/**
+ * bh_csv_reader_new_part:
+ * @whole: a reader of the file, past its header
+ * @start: where the part starts; a record must start there
+ * @line: the physical line at @start
+ * @error: return location for a #GError
+ *
+ * Opens a second reader of @whole's file that reads from @start to the
+ * end, with @whole's delimiter and columns, so that two threads can read
+ * the two parts of a large file at once (see bh_csv_reader_set_end()).
+ *
+ * Returns: (transfer full): the reader, or %NULL with @error set
+ */
+BhCsvReader *
+bh_csv_reader_new_part (BhCsvReader  *whole,
+                        guint64       start,
+                        guint         line,
+                        GError      **error)
+{
+  g_autoptr(BhCsvReader) self = NULL;
+
+  g_return_val_if_fail (whole != NULL && whole->fd >= 0, NULL);
+  g_return_val_if_fail (start <= whole->file_size, NULL);
+
+  self = reader_new (whole->name);
+  self->fd = g_open (whole->name, O_RDONLY | O_CLOEXEC, 0);
+  if (self->fd < 0 || lseek (self->fd, start, SEEK_SET) < 0)
+    {
+      int errsv = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
+                   "Could not open %s: %s", whole->name, g_strerror (errsv));
+      return NULL;
+    }
+
+  self->file_size = whole->file_size;
+  self->limited = TRUE;
+  self->consumed = start;
+  self->line = line;
+  self->delimiter = whole->delimiter;
+  memcpy (self->special, whole->special, sizeof self->special);
+  self->columns = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < whole->columns->len; i++)
+    g_ptr_array_add (self->columns, g_strdup (whole->columns->pdata[i]));
+  set_size (self, BLOCK_SIZE);
+
+  return g_steal_pointer (&self);
+}
+
+/* Makes the reader stop at @end, where another reader goes on. */
+void
+bh_csv_reader_set_end (BhCsvReader *self,
+                       guint64      end)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (end >= self->consumed + self->pos);
+
+  /* Forget what was read beyond the end already. */
+  if (self->consumed + self->len > end)
+    {
+      self->len = end - self->consumed;
+      self->eof = FALSE;
+    }
+
+  self->file_size = end;
+  self->limited = TRUE;
 }
 
 /**

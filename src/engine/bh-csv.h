@@ -34,6 +34,12 @@ BhCsvReader *bh_csv_reader_new_for_data    (const char   *name,
                                             const char   *data,
                                             gssize        length,
                                             GError      **error);
+BhCsvReader *bh_csv_reader_new_part        (BhCsvReader  *whole,
+                                            guint64       start,
+                                            guint         line,
+                                            GError      **error);
+void         bh_csv_reader_set_end         (BhCsvReader  *self,
+                                            guint64       end);
 void         bh_csv_reader_free            (BhCsvReader  *self);
 const char  *bh_csv_reader_get_name        (BhCsvReader  *self);
 char         bh_csv_reader_get_delimiter   (BhCsvReader  *self);

@@ -17,10 +17,9 @@
 
 /*
  * Merging packages so that nobody gets two mails. Every member of every
- * package goes into one array, which is sorted by customer, best score
- * first and, among equal scores, the package built first first. The
- * first entry of each customer stays; the others are removed from their
- * packages.
+ * package goes into one array, sorted by customer, then best score first,
+ * then (among equal scores) by the package built earlier. The first entry
+ * of each customer stays; the others are removed from their packages.
  *
  * What a merge changes is kept in the merge tables (each package's result
  * and merge id from before, and the removed member rows) so that it can
@@ -31,12 +30,11 @@
 
 typedef struct
 {
-  gint64  customer;   /* customer.id in the store */
-  double  score;
-  char   *why;
-  guint   cluster;
-  guint   side;       /* the package's position in the request */
-  guint   rank;       /* the package's position by build time */
+  gint64   customer;  /* customer.id in the store */
+  double   score;
+  guint    cluster;
+  guint    side;      /* the package's position in the request */
+  guint    rank;      /* the package's position by build time */
   gboolean keep;
 } Entry;
 
@@ -72,14 +70,6 @@ merge_clear (Merge *merge)
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Merge, merge_clear)
-
-static void
-entry_clear (gpointer data)
-{
-  Entry *entry = data;
-
-  g_clear_pointer (&entry->why, g_free);
-}
 
 void
 bh_merge_preview_free (BhMergePreview *preview)
@@ -165,7 +155,7 @@ load_members_locked (BhEngine  *self,
   int rc;
 
   if (!(stmt = bh_store_prepare (bh_engine_get_store (self),
-                                 "SELECT customer_id, score, why, cluster FROM member "
+                                 "SELECT customer_id, score, cluster FROM member "
                                  "WHERE package_id = ?",
                                  error)))
     return FALSE;
@@ -177,8 +167,7 @@ load_members_locked (BhEngine  *self,
       Entry entry = {
         .customer = sqlite3_column_int64 (stmt, 0),
         .score = sqlite3_column_double (stmt, 1),
-        .why = g_strdup ((const char *)sqlite3_column_text (stmt, 2)),
-        .cluster = sqlite3_column_int (stmt, 3),
+        .cluster = sqlite3_column_int (stmt, 2),
         .side = side,
         .rank = rank,
         .keep = TRUE,
@@ -216,7 +205,6 @@ plan_merge_locked (BhEngine      *self,
   merge->sides = g_new0 (Side, n);
   merge->overlap = g_new0 (guint, n * n);
   merge->entries = g_array_new (FALSE, FALSE, sizeof (Entry));
-  g_array_set_clear_func (merge->entries, entry_clear);
 
   for (guint i = 0; i < n; i++)
     {
@@ -337,7 +325,8 @@ remove_members_locked (BhEngine  *self,
   if (!(keep = bh_store_prepare (store,
                                  "INSERT INTO merge_member (merge_id, package_id, "
                                  "customer_id, cluster, score, why) "
-                                 "VALUES (?, ?, ?, ?, ?, ?)",
+                                 "SELECT ?1, package_id, customer_id, cluster, score, why "
+                                 "FROM member WHERE package_id = ?2 AND customer_id = ?3",
                                  error)) ||
       !(drop = bh_store_prepare (store,
                                  "DELETE FROM member WHERE package_id = ? AND customer_id = ?",
@@ -366,9 +355,6 @@ remove_members_locked (BhEngine  *self,
 
           sqlite3_reset (keep);
           sqlite3_bind_int64 (keep, 3, entry->customer);
-          sqlite3_bind_int (keep, 4, entry->cluster);
-          sqlite3_bind_double (keep, 5, entry->score);
-          sqlite3_bind_text (keep, 6, entry->why, -1, SQLITE_STATIC);
           sqlite3_reset (drop);
           sqlite3_bind_int64 (drop, 2, entry->customer);
 
@@ -417,7 +403,7 @@ describe_side (gpointer data,
       member.customer = (guint32)customer;
       member.score = (float)entry->score;
       member.cluster = entry->cluster;
-      member.why = entry->why;
+      member.why = NULL;
       g_array_append_val (members, member);
     }
 

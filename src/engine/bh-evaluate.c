@@ -140,7 +140,7 @@ has_history (BhSnapshot *snapshot,
              gint64      cutoff)
 {
   for (guint64 s = snapshot->sale_start[c]; s < snapshot->sale_start[c + 1]; s++)
-    if ((gint64)snapshot->sales[s].purchased < cutoff && snapshot->sales[s].quantity > 0)
+    if (_bh_sale_before (&snapshot->sales[s], cutoff))
       return TRUE;
 
   return FALSE;
@@ -216,7 +216,7 @@ genre_list (BhBuild       *build,
         {
           const BhSale *sale = &snapshot->sales[s];
 
-          if ((gint64)sale->purchased >= build->cutoff || sale->quantity <= 0 ||
+          if (!_bh_sale_before (sale, build->cutoff) ||
               !genre_event[sale->event])
             continue;
 

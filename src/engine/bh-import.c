@@ -9,7 +9,9 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 
@@ -17,22 +19,24 @@
 #include "bh-error.h"
 #include "bh-format.h"
 #include "bh-import.h"
+#include "bh-import-private.h"
 
 /*
- * The import reads a venue's CSV exports in two phases.
- *
- * Reading parses every file into memory, in the order events, program,
+ * The import reads a venue's CSV exports in the order events, program,
  * customers, sales, so that each reference can be checked against what
  * the store holds and what this import brings, and every problem can name
- * its file, line and column. Sales go into one compact array.
+ * its file, line and column. Sales go into compact arrays, in buckets by
+ * the top bits of their rowid.
  *
- * Writing happens only if reading found no problem (or rejected rows are
- * to be set aside), in one transaction: a problem found while writing, an
- * error or a cancellation rolls everything back.
+ * Everything is written in one transaction, by a writer thread that alone
+ * uses the store while it runs: events and customers while the sales are
+ * still being read, then the sales bucket by bucket in rowid order while
+ * the next bucket is sorted. A bad row, an error or a cancellation rolls
+ * the transaction back, so the store is left as it was.
  *
- * A sale's store rowid is a 63-bit hash of its identity. Sorting the sales
- * by it makes the first import append to the table in order, and lets a
- * later import find an earlier row of the same sale without an index.
+ * A sale's store rowid is a 63-bit hash of its identity. Storing sales in
+ * rowid order makes the first import append to the table, and a later
+ * import finds an earlier row of the same sale without an index.
  */
 
 #define PROGRESS_ROWS   65536
@@ -101,6 +105,16 @@ static const Column sale_columns[] = {
 };
 
 #define MAX_COLUMNS 12
+#define BUFFER_SIZE (1024 * 1024)
+
+/* Sales files from this size on are read by two threads. */
+static guint64 split_min = 64 * 1024 * 1024;
+
+void
+_bh_import_set_split_min (guint64 size)
+{
+  split_min = size;
+}
 
 typedef struct
 {
@@ -221,7 +235,34 @@ typedef struct
   gint64        started;
 } SalesWriter;
 
+typedef struct _Run Run;
+
+/* What one reading thread keeps to itself. */
 typedef struct
+{
+  Run         *run;
+  guint        index;
+
+  /* The row being read. */
+  gboolean     row_bad;
+  guint        row_column;
+  GString     *row_reasons;
+
+  Bucket       buckets[N_BUCKETS];
+  guint64      n_sales;
+  guint64      n_anonymous;
+  guint64      rows;
+  gint32      *day_offsets;
+  GByteArray  *pool;            /* invoices and sale ids as text */
+  GHashTable  *categories;      /* name → id, of those it met */
+  char         currency_codes[8][4];
+  guint8       currency_ids[8];
+  guint        n_currency_codes;
+} Reading;
+
+#define N_READINGS 2
+
+struct _Run
 {
   BhStore         *store;
   sqlite3         *db;
@@ -241,10 +282,6 @@ typedef struct
   GString         *rejects;
   guint64          n_rejected;
 
-  /* The row being read. */
-  gboolean         row_bad;
-  guint            row_column;
-  GString         *row_reasons;
   GString         *json;
 
   GHashTable      *events;          /* ext_id → Event */
@@ -267,24 +304,26 @@ typedef struct
   char             currencies[256][4];
   guint            n_currencies;
 
-  Bucket           buckets[N_BUCKETS];
+  /* The main thread's reading, and a helper's for a part of a large
+   * sales file. */
+  Reading          readings[N_READINGS];
   guint64          n_sales;
-  GByteArray      *pool;
   guint64          n_anonymous;
 
   /* Writing runs in its own thread while reading goes on; it alone
    * uses the store from the first job to JOB_STOP. */
   GThread         *writer;
   GAsyncQueue     *jobs;
+  GAsyncQueue     *consumed;        /* a token per JOB_SALES done */
   GError          *writer_error;
   SalesWriter      sales_writer;
-  GMutex           problems_lock;
+  GMutex           lock;            /* problems, rejects, categories, currencies */
+  int              helper_rows;     /* atomic: rows the helper has read */
 
   GTimeZone       *tz;
-  gint32          *day_offsets;
 
   Counts           counts[N_KINDS];
-} Run;
+};
 
 static char absent[] = "";
 
@@ -316,8 +355,6 @@ run_clear (Run *run)
   g_clear_pointer (&run->problems, g_ptr_array_unref);
   if (run->rejects)
     g_string_free (run->rejects, TRUE);
-  if (run->row_reasons)
-    g_string_free (run->row_reasons, TRUE);
   if (run->json)
     g_string_free (run->json, TRUE);
   g_clear_pointer (&run->events, g_hash_table_unref);
@@ -329,13 +366,22 @@ run_clear (Run *run)
   g_clear_pointer (&run->customers, g_array_unref);
   g_clear_pointer (&run->categories, g_hash_table_unref);
   g_clear_pointer (&run->new_categories, g_ptr_array_unref);
-  for (guint b = 0; b < N_BUCKETS; b++)
-    g_clear_pointer (&run->buckets[b].blocks, g_ptr_array_unref);
+  for (guint r = 0; r < N_READINGS; r++)
+    {
+      Reading *rd = &run->readings[r];
+
+      for (guint b = 0; b < N_BUCKETS; b++)
+        g_clear_pointer (&rd->buckets[b].blocks, g_ptr_array_unref);
+      if (rd->row_reasons)
+        g_string_free (rd->row_reasons, TRUE);
+      g_clear_pointer (&rd->day_offsets, g_free);
+      g_clear_pointer (&rd->pool, g_byte_array_unref);
+      g_clear_pointer (&rd->categories, g_hash_table_unref);
+    }
   g_clear_pointer (&run->jobs, g_async_queue_unref);
+  g_clear_pointer (&run->consumed, g_async_queue_unref);
   g_clear_error (&run->writer_error);
-  g_clear_pointer (&run->pool, g_byte_array_unref);
   g_clear_pointer (&run->tz, g_time_zone_unref);
-  g_clear_pointer (&run->day_offsets, g_free);
 }
 
 /* Helpers */
@@ -575,14 +621,15 @@ day_offset (Run *run,
 }
 
 static gint64
-local_to_unix (Run *run,
-               int  year,
+local_to_unix (Reading *rd,
+               int      year,
                int  month,
                int  day,
                int  hour,
                int  minute,
                int  second)
 {
+  Run *run = rd->run;
   gint64 days = days_since_epoch (year, month, day);
   gint64 local = days * 86400 + hour * 3600 + minute * 60 + second;
   g_autoptr(GDateTime) dt = NULL;
@@ -591,16 +638,16 @@ local_to_unix (Run *run,
     {
       gint32 offset;
 
-      if (run->day_offsets == NULL)
+      if (rd->day_offsets == NULL)
         {
-          run->day_offsets = g_new (gint32, CACHED_DAYS);
+          rd->day_offsets = g_new (gint32, CACHED_DAYS);
           for (guint i = 0; i < CACHED_DAYS; i++)
-            run->day_offsets[i] = OFFSET_UNKNOWN;
+            rd->day_offsets[i] = OFFSET_UNKNOWN;
         }
 
-      offset = run->day_offsets[days];
+      offset = rd->day_offsets[days];
       if (offset == OFFSET_UNKNOWN)
-        offset = run->day_offsets[days] = day_offset (run, year, month, day);
+        offset = rd->day_offsets[days] = day_offset (run, year, month, day);
 
       if (offset != OFFSET_MIXED)
         return local - offset;
@@ -616,7 +663,7 @@ local_to_unix (Run *run,
  * seconds, fraction and offset (Z, ±HH, ±HH:MM, ±HHMM). Without an
  * offset the time is local. */
 static gboolean
-parse_datetime (Run        *run,
+parse_datetime (Reading    *rd,
                 const char *s,
                 gsize       length,
                 gint64     *unix_time)
@@ -686,7 +733,7 @@ parse_datetime (Run        *run,
     *unix_time = days_since_epoch (year, month, day) * 86400 +
                  hour * 3600 + minute * 60 + second - offset;
   else
-    *unix_time = local_to_unix (run, year, month, day, hour, minute, second);
+    *unix_time = local_to_unix (rd, year, month, day, hour, minute, second);
 
   return TRUE;
 }
@@ -784,7 +831,7 @@ add_problem (Run        *run,
              gssize      value_length,
              const char *reason)
 {
-  g_mutex_lock (&run->problems_lock);
+  g_mutex_lock (&run->lock);
 
   run->n_problems++;
 
@@ -792,48 +839,66 @@ add_problem (Run        *run,
     g_ptr_array_add (run->problems,
                      bh_csv_format_problem (file, line, column, value, value_length, reason));
 
-  g_mutex_unlock (&run->problems_lock);
+  g_mutex_unlock (&run->lock);
 }
 
+/* A problem the CSV reader has put into words already. */
 static void
-row_begin (Run *run)
+add_problem_message (Run        *run,
+                     const char *message)
 {
-  run->row_bad = FALSE;
-  run->row_column = 0;
-  g_string_truncate (run->row_reasons, 0);
+  g_mutex_lock (&run->lock);
+
+  run->n_problems++;
+
+  if (run->problems->len < BH_IMPORT_MAX_PROBLEMS)
+    g_ptr_array_add (run->problems, g_strdup (message));
+
+  g_mutex_unlock (&run->lock);
 }
 
 static void
-row_problem (Run         *run,
+row_begin (Reading *rd)
+{
+  rd->row_bad = FALSE;
+  rd->row_column = 0;
+  g_string_truncate (rd->row_reasons, 0);
+}
+
+static void
+row_problem (Reading     *rd,
              BhCsvReader *reader,
              guint        column,
              const char  *value,
              gssize       value_length,
              const char  *reason)
 {
-  add_problem (run, bh_csv_reader_get_name (reader), bh_csv_reader_get_line (reader),
+  add_problem (rd->run, bh_csv_reader_get_name (reader), bh_csv_reader_get_line (reader),
                column, value, value_length, reason);
 
-  if (!run->row_bad)
-    run->row_column = column;
+  if (!rd->row_bad)
+    rd->row_column = column;
   else
-    g_string_append (run->row_reasons, "; ");
-  g_string_append (run->row_reasons, reason);
-  run->row_bad = TRUE;
+    g_string_append (rd->row_reasons, "; ");
+  g_string_append (rd->row_reasons, reason);
+  rd->row_bad = TRUE;
 }
 
 static void
 add_reject (Run         *run,
             BhCsvReader *reader,
+            Kind         kind,
             guint        line,
             guint        column,
             const char  *reason)
 {
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&run->lock);
   const char *raw;
   gsize raw_length;
   char number[32];
 
   run->n_rejected++;
+  run->counts[kind].rejected++;
 
   if (run->rejects == NULL)
     return;
@@ -851,16 +916,15 @@ add_reject (Run         *run,
 
 /* Ends a row; returns whether it is good to use. */
 static gboolean
-row_end (Run         *run,
+row_end (Reading     *rd,
          BhCsvReader *reader,
          Kind         kind)
 {
-  if (!run->row_bad)
+  if (!rd->row_bad)
     return TRUE;
 
-  run->counts[kind].rejected++;
-  add_reject (run, reader, bh_csv_reader_get_line (reader), run->row_column,
-              run->row_reasons->str);
+  add_reject (rd->run, reader, kind, bh_csv_reader_get_line (reader), rd->row_column,
+              rd->row_reasons->str);
 
   return FALSE;
 }
@@ -1288,6 +1352,7 @@ parse_aspects (Run         *run,
                GArray      *ids)
 {
   g_auto(GStrv) items = g_strsplit (text, "|", -1);
+  Reading *rd = &run->readings[0];
   gboolean ok = TRUE;
 
   for (guint i = 0; items[i]; i++)
@@ -1302,7 +1367,7 @@ parse_aspects (Run         *run,
 
       if (colon == NULL)
         {
-          row_problem (run, reader, column, item, -1,
+          row_problem (rd, reader, column, item, -1,
                        "an aspect is written kind:value, like composer:Mozart");
           ok = FALSE;
           continue;
@@ -1315,7 +1380,7 @@ parse_aspects (Run         *run,
       if (kind[0] == '\0' || value[0] == '\0')
         {
           *colon = ':';
-          row_problem (run, reader, column, item, -1,
+          row_problem (rd, reader, column, item, -1,
                        "an aspect needs both a kind and a value, like composer:Mozart");
           ok = FALSE;
           continue;
@@ -1356,6 +1421,7 @@ read_event (Run         *run,
   int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
   gint64 capacity_value = -1;
   g_autoptr(GArray) aspect_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  Reading *rd = &run->readings[0];
   char iso[16];
   char hhmm[8];
   EventData *data;
@@ -1368,13 +1434,13 @@ read_event (Run         *run,
   aspects = get (reader, columns, E_ASPECTS, &aspects_len);
 
   if (id_len == 0)
-    row_problem (run, reader, columns[E_ID] + 1, NULL, 0, "event_id is required");
+    row_problem (rd, reader, columns[E_ID] + 1, NULL, 0, "event_id is required");
   if (title_len == 0)
-    row_problem (run, reader, columns[E_TITLE] + 1, NULL, 0, "title is required");
+    row_problem (rd, reader, columns[E_TITLE] + 1, NULL, 0, "title is required");
   if (date_len == 0)
-    row_problem (run, reader, columns[E_DATE] + 1, NULL, 0, "date is required");
+    row_problem (rd, reader, columns[E_DATE] + 1, NULL, 0, "date is required");
   else if (!parse_date (date, date_len, &year, &month, &day))
-    row_problem (run, reader, columns[E_DATE] + 1, date, date_len,
+    row_problem (rd, reader, columns[E_DATE] + 1, date, date_len,
                  "this is not a date; write it as YYYY-MM-DD or DD.MM.YYYY");
 
   if (time_len > 0)
@@ -1383,14 +1449,14 @@ read_event (Run         *run,
 
       if (!parse_time_part (&p, time + time_len, &hour, &minute, &second) ||
           p != time + time_len)
-        row_problem (run, reader, columns[E_TIME] + 1, time, time_len,
+        row_problem (rd, reader, columns[E_TIME] + 1, time, time_len,
                      "this is not a time of day; write it as HH:MM");
     }
 
   if (capacity_len > 0)
     {
       if (!all_digits (capacity, capacity_len) || capacity_len > 9)
-        row_problem (run, reader, columns[E_CAPACITY] + 1, capacity, capacity_len,
+        row_problem (rd, reader, columns[E_CAPACITY] + 1, capacity, capacity_len,
                      "the capacity is a whole number of seats");
       else
         capacity_value = g_ascii_strtoll (capacity, NULL, 10);
@@ -1399,7 +1465,7 @@ read_event (Run         *run,
   if (aspects_len > 0)
     parse_aspects (run, reader, columns[E_ASPECTS] + 1, aspects, aspect_ids);
 
-  if (!row_end (run, reader, KIND_EVENTS))
+  if (!row_end (rd, reader, KIND_EVENTS))
     return;
 
   data = event_row_data (run, id);
@@ -1435,6 +1501,7 @@ read_program (Run         *run,
   const char *id, *kind, *value;
   gsize id_len, kind_len, value_len;
   g_autofree char *kind_lower = NULL;
+  Reading *rd = &run->readings[0];
   Event *event;
   Aspect *aspect;
 
@@ -1445,22 +1512,22 @@ read_program (Run         *run,
   event = id_len > 0 ? g_hash_table_lookup (run->events, id) : NULL;
 
   if (id_len == 0)
-    row_problem (run, reader, columns[P_EVENT] + 1, NULL, 0, "event_id is required");
+    row_problem (rd, reader, columns[P_EVENT] + 1, NULL, 0, "event_id is required");
   else if (event == NULL)
-    row_problem (run, reader, columns[P_EVENT] + 1, id, id_len,
+    row_problem (rd, reader, columns[P_EVENT] + 1, id, id_len,
                  "no event has this event_id, neither in the store nor in this import");
   if (kind_len == 0)
-    row_problem (run, reader, columns[P_KIND] + 1, NULL, 0, "kind is required");
+    row_problem (rd, reader, columns[P_KIND] + 1, NULL, 0, "kind is required");
   else if (strchr (kind, ':') || strchr (kind, '|'))
-    row_problem (run, reader, columns[P_KIND] + 1, kind, kind_len,
+    row_problem (rd, reader, columns[P_KIND] + 1, kind, kind_len,
                  "a kind cannot hold “:” or “|”");
   if (value_len == 0)
-    row_problem (run, reader, columns[P_VALUE] + 1, NULL, 0, "value is required");
+    row_problem (rd, reader, columns[P_VALUE] + 1, NULL, 0, "value is required");
   else if (strchr (value, '|'))
-    row_problem (run, reader, columns[P_VALUE] + 1, value, value_len,
+    row_problem (rd, reader, columns[P_VALUE] + 1, value, value_len,
                  "a value cannot hold “|”");
 
-  if (!row_end (run, reader, KIND_PROGRAM))
+  if (!row_end (rd, reader, KIND_PROGRAM))
     return;
 
   kind_lower = g_utf8_strdown (kind, kind_len);
@@ -1524,24 +1591,25 @@ read_customer (Run         *run,
   gsize id_len, opt_out_len;
   int opt_out_value = -1;
   CustomerRow row = { 0 };
+  Reading *rd = &run->readings[0];
   gpointer found;
 
   id = get (reader, columns, C_ID, &id_len);
   opt_out = get (reader, columns, C_OPT_OUT, &opt_out_len);
 
   if (id_len == 0)
-    row_problem (run, reader, columns[C_ID] + 1, NULL, 0, "customer_id is required");
+    row_problem (rd, reader, columns[C_ID] + 1, NULL, 0, "customer_id is required");
   else if (g_ascii_strcasecmp (id, "ANON") == 0)
-    row_problem (run, reader, columns[C_ID] + 1, id, id_len,
+    row_problem (rd, reader, columns[C_ID] + 1, id, id_len,
                  "ANON is reserved for anonymous sales");
 
   if (columns[C_OPT_OUT] >= 0 &&
       (opt_out_value = parse_yes_no (opt_out, opt_out_len)) < 0)
-    row_problem (run, reader, columns[C_OPT_OUT] + 1, opt_out, opt_out_len,
+    row_problem (rd, reader, columns[C_OPT_OUT] + 1, opt_out, opt_out_len,
                  "ad_opt_out is true or false (also 1/0, yes/no, ja/nein; empty means "
                  "not opted out)");
 
-  if (!row_end (run, reader, KIND_CUSTOMERS))
+  if (!row_end (rd, reader, KIND_CUSTOMERS))
     return;
 
   for (guint i = 0; i < N_C_TEXT; i++)
@@ -1607,10 +1675,10 @@ read_customer (Run         *run,
 }
 
 static void
-add_sale (Run        *run,
+add_sale (Reading    *rd,
           const Sale *sale)
 {
-  Bucket *bucket = &run->buckets[sale->rowid >> BUCKET_SHIFT];
+  Bucket *bucket = &rd->buckets[sale->rowid >> BUCKET_SHIFT];
   gsize slot = bucket->n % BLOCK_SALES;
   Sale *block;
 
@@ -1624,49 +1692,64 @@ add_sale (Run        *run,
   block = bucket->blocks->pdata[bucket->blocks->len - 1];
   block[slot] = *sale;
   bucket->n++;
-  run->n_sales++;
+  rd->n_sales++;
 }
 
-/* Moves a bucket's sales into one array, freeing its blocks on the way. */
+/* Moves a bucket's sales, from every reading, into one array, freeing
+ * their blocks on the way. */
 static Sale *
 take_bucket (Run   *run,
              guint  b,
              gsize *n)
 {
-  Bucket *bucket = &run->buckets[b];
   Sale *sales;
+  gsize at = 0;
 
-  *n = bucket->n;
-  if (bucket->n == 0)
+  *n = 0;
+  for (guint r = 0; r < N_READINGS; r++)
+    *n += run->readings[r].buckets[b].n;
+
+  if (*n == 0)
     return NULL;
 
-  sales = g_new (Sale, bucket->n);
-  for (guint i = 0; i < bucket->blocks->len; i++)
-    {
-      gsize first = (gsize)i * BLOCK_SALES;
+  sales = g_new (Sale, *n);
 
-      memcpy (sales + first, bucket->blocks->pdata[i],
-              MIN (BLOCK_SALES, bucket->n - first) * sizeof (Sale));
-      g_clear_pointer (&bucket->blocks->pdata[i], g_free);
+  for (guint r = 0; r < N_READINGS; r++)
+    {
+      Bucket *bucket = &run->readings[r].buckets[b];
+
+      for (guint i = 0; bucket->blocks && i < bucket->blocks->len; i++)
+        {
+          gsize count = MIN (BLOCK_SALES, bucket->n - (gsize)i * BLOCK_SALES);
+
+          memcpy (sales + at, bucket->blocks->pdata[i], count * sizeof (Sale));
+          at += count;
+          g_clear_pointer (&bucket->blocks->pdata[i], g_free);
+        }
+
+      g_clear_pointer (&bucket->blocks, g_ptr_array_unref);
+      bucket->n = 0;
     }
 
-  g_clear_pointer (&bucket->blocks, g_ptr_array_unref);
-  bucket->n = 0;
+  g_assert (at == *n);
 
   return sales;
 }
 
+/* Each reading has a pool; an offset's top bit says whose. */
 static guint32
-pool_add (Run        *run,
+pool_add (Reading    *rd,
           const char *text,
           gsize       length)
 {
-  guint32 offset = run->pool->len;
+  guint32 offset = rd->pool->len;
 
-  g_byte_array_append (run->pool, (const guint8 *)text, length);
-  g_byte_array_append (run->pool, (const guint8 *)"", 1);
+  g_byte_array_append (rd->pool, (const guint8 *)text, length);
+  g_byte_array_append (rd->pool, (const guint8 *)"", 1);
 
-  return offset;
+  g_assert (offset < G_MAXINT32);
+
+  return offset | (rd->index << 31);
 }
 
 /* An invoice is stored as the number it is (>= 0), packed into the
@@ -1675,7 +1758,7 @@ pool_add (Run        *run,
  * kept in the pool (~offset). Twenty million invoices of a common form
  * take no string memory, and storing them reads no scattered strings. */
 static gint64
-pack_invoice (Run        *run,
+pack_invoice (Reading    *rd,
               const char *text,
               gsize       length)
 {
@@ -1695,7 +1778,7 @@ pack_invoice (Run        *run,
 
   n_digits = length - i;
   if (n_digits < 1 || n_digits > 12 || !all_digits (text + i, n_digits))
-    return ~(gint64)pool_add (run, text, length);
+    return ~(gint64)pool_add (rd, text, length);
 
   for (; i < length; i++)
     value = value * 10 + (text[i] - '0');
@@ -1713,7 +1796,7 @@ static const char *
 pool_text (Run     *run,
            guint32  offset)
 {
-  return (const char *)run->pool->data + offset;
+  return (const char *)run->readings[offset >> 31].pool->data + (offset & G_MAXINT32);
 }
 
 /* The invoice as text; buffer holds it if it is packed. */
@@ -1749,32 +1832,79 @@ invoice_text (Run    *run,
 }
 
 static guint16
-category_id (Run        *run,
+category_id (Reading    *rd,
              const char *name,
              gsize       length)
 {
+  Run *run = rd->run;
   gpointer found;
   char *kept;
 
   if (length == 0)
     return 0;
 
-  if ((found = g_hash_table_lookup (run->categories, name)))
+  if ((found = g_hash_table_lookup (rd->categories, name)))
     return GPOINTER_TO_SIZE (found);
 
-  kept = g_string_chunk_insert_len (run->strings, name, length);
-  g_hash_table_insert (run->categories, kept, GSIZE_TO_POINTER (run->next_category_id));
-  g_ptr_array_add (run->new_categories, kept);
+  g_mutex_lock (&run->lock);
 
-  return run->next_category_id++;
+  if (!g_hash_table_lookup_extended (run->categories, name, (gpointer *)&kept, &found))
+    {
+      kept = g_string_chunk_insert_len (run->strings, name, length);
+      found = GSIZE_TO_POINTER (run->next_category_id++);
+      g_hash_table_insert (run->categories, kept, found);
+      g_ptr_array_add (run->new_categories, kept);
+    }
+
+  g_mutex_unlock (&run->lock);
+
+  g_hash_table_insert (rd->categories, kept, found);
+
+  return GPOINTER_TO_SIZE (found);
+}
+
+/* The index of an upper-case ISO 4217 code; -1 if there are too many. */
+static int
+currency_index (Reading    *rd,
+                const char *code)
+{
+  Run *run = rd->run;
+  guint i;
+
+  for (i = 0; i < rd->n_currency_codes; i++)
+    if (memcmp (rd->currency_codes[i], code, 4) == 0)
+      return rd->currency_ids[i];
+
+  g_mutex_lock (&run->lock);
+
+  for (i = 0; i < run->n_currencies; i++)
+    if (memcmp (run->currencies[i], code, 4) == 0)
+      break;
+
+  if (i == run->n_currencies && i < G_N_ELEMENTS (run->currencies))
+    memcpy (run->currencies[run->n_currencies++], code, 4);
+
+  g_mutex_unlock (&run->lock);
+
+  if (i == G_N_ELEMENTS (run->currencies))
+    return -1;
+
+  if (rd->n_currency_codes < G_N_ELEMENTS (rd->currency_codes))
+    {
+      memcpy (rd->currency_codes[rd->n_currency_codes], code, 4);
+      rd->currency_ids[rd->n_currency_codes++] = i;
+    }
+
+  return i;
 }
 
 static void
-read_sale (Run         *run,
+read_sale (Reading     *rd,
            BhCsvReader *reader,
            const int   *columns,
            guint        file_index)
 {
+  Run *run = rd->run;
   const char *sale_id, *invoice, *customer, *event_id, *purchased, *category;
   const char *quantity, *price, *base_price, *currency;
   gsize sale_id_len, invoice_len, customer_len, event_len, purchased_len, category_len;
@@ -1800,38 +1930,38 @@ read_sale (Run         *run,
   currency = get (reader, columns, S_CURRENCY, &currency_len);
 
   if (columns[S_SALE_ID] >= 0 && sale_id_len == 0)
-    row_problem (run, reader, columns[S_SALE_ID] + 1, NULL, 0,
+    row_problem (rd, reader, columns[S_SALE_ID] + 1, NULL, 0,
                  "sale_id is empty; when the column exists, every sale needs one");
 
   if (customer_len == 0)
-    row_problem (run, reader, columns[S_CUSTOMER] + 1, NULL, 0,
+    row_problem (rd, reader, columns[S_CUSTOMER] + 1, NULL, 0,
                  "customer_id is required (ANON for an anonymous sale)");
   else if (customer_len == 4 && g_ascii_strcasecmp (customer, "ANON") == 0)
     sale.customer = 0;
   else if ((found = g_hash_table_lookup (run->customer_ids, customer)))
     sale.customer = GPOINTER_TO_SIZE (found);
   else
-    row_problem (run, reader, columns[S_CUSTOMER] + 1, customer, customer_len,
+    row_problem (rd, reader, columns[S_CUSTOMER] + 1, customer, customer_len,
                  "no customer has this customer_id, neither in the store nor in this "
                  "import");
 
   if (event_len == 0)
-    row_problem (run, reader, columns[S_EVENT] + 1, NULL, 0, "event_id is required");
+    row_problem (rd, reader, columns[S_EVENT] + 1, NULL, 0, "event_id is required");
   else if ((event = g_hash_table_lookup (run->events, event_id)))
     sale.event = event->id;
   else
-    row_problem (run, reader, columns[S_EVENT] + 1, event_id, event_len,
+    row_problem (rd, reader, columns[S_EVENT] + 1, event_id, event_len,
                  "no event has this event_id, neither in the store nor in this import");
 
   if (purchased_len == 0)
-    row_problem (run, reader, columns[S_PURCHASED] + 1, NULL, 0,
+    row_problem (rd, reader, columns[S_PURCHASED] + 1, NULL, 0,
                  "purchase_datetime is required");
-  else if (!parse_datetime (run, purchased, purchased_len, &unix_time))
-    row_problem (run, reader, columns[S_PURCHASED] + 1, purchased, purchased_len,
+  else if (!parse_datetime (rd, purchased, purchased_len, &unix_time))
+    row_problem (rd, reader, columns[S_PURCHASED] + 1, purchased, purchased_len,
                  "this is not a date and time; write it in ISO 8601, like "
                  "2026-03-14T19:30:00 (local time) or 2026-03-14T19:30:00+01:00");
   else if (unix_time < 0 || unix_time > G_MAXUINT32)
-    row_problem (run, reader, columns[S_PURCHASED] + 1, purchased, purchased_len,
+    row_problem (rd, reader, columns[S_PURCHASED] + 1, purchased, purchased_len,
                  "the purchase time must lie between 1970 and 2105");
   else
     sale.purchased = (guint32)unix_time;
@@ -1842,7 +1972,7 @@ read_sale (Run         *run,
       if (!all_digits (quantity, quantity_len) || quantity_len > 5 ||
           digits_value (quantity, quantity_len) < 1 ||
           digits_value (quantity, quantity_len) > G_MAXUINT16)
-        row_problem (run, reader, columns[S_QUANTITY] + 1, quantity, quantity_len,
+        row_problem (rd, reader, columns[S_QUANTITY] + 1, quantity, quantity_len,
                      "the quantity is a whole number of tickets from 1 to 65535");
       else
         sale.quantity = digits_value (quantity, quantity_len);
@@ -1850,54 +1980,47 @@ read_sale (Run         *run,
 
   sale.price = PRICE_NONE;
   if (price_len > 0 && (reason = parse_cents (price, price_len, &sale.price)))
-    row_problem (run, reader, columns[S_PRICE] + 1, price, price_len, reason);
+    row_problem (rd, reader, columns[S_PRICE] + 1, price, price_len, reason);
 
   sale.base_price = PRICE_NONE;
   if (base_price_len > 0 && (reason = parse_cents (base_price, base_price_len,
                                                     &sale.base_price)))
-    row_problem (run, reader, columns[S_BASE_PRICE] + 1, base_price, base_price_len, reason);
+    row_problem (rd, reader, columns[S_BASE_PRICE] + 1, base_price, base_price_len, reason);
 
   if (currency_len > 0)
     {
       char code[4] = { 0 };
-      guint i;
+      int index;
 
       if (currency_len != 3 || !g_ascii_isalpha (currency[0]) ||
           !g_ascii_isalpha (currency[1]) || !g_ascii_isalpha (currency[2]))
-        row_problem (run, reader, columns[S_CURRENCY] + 1, currency, currency_len,
+        row_problem (rd, reader, columns[S_CURRENCY] + 1, currency, currency_len,
                      "a currency is a three-letter ISO 4217 code, like EUR");
       else
         {
-          for (i = 0; i < 3; i++)
+          for (guint i = 0; i < 3; i++)
             code[i] = g_ascii_toupper (currency[i]);
 
-          for (i = 0; i < run->n_currencies; i++)
-            if (memcmp (run->currencies[i], code, 4) == 0)
-              break;
-
-          if (i == run->n_currencies && i < G_N_ELEMENTS (run->currencies))
-            memcpy (run->currencies[run->n_currencies++], code, 4);
-
-          if (i == G_N_ELEMENTS (run->currencies))
-            row_problem (run, reader, columns[S_CURRENCY] + 1, currency, currency_len,
+          if ((index = currency_index (rd, code)) < 0)
+            row_problem (rd, reader, columns[S_CURRENCY] + 1, currency, currency_len,
                          "one import can hold at most 255 currencies");
           else
-            sale.currency = i;
+            sale.currency = index;
         }
     }
 
-  if (!row_end (run, reader, KIND_SALES))
+  if (!row_end (rd, reader, KIND_SALES))
     return;
 
-  sale.category = category_id (run, category, category_len);
+  sale.category = category_id (rd, category, category_len);
   sale.line = bh_csv_reader_get_line (reader);
   sale.file = file_index;
 
-  sale.invoice = pack_invoice (run, invoice, invoice_len);
+  sale.invoice = pack_invoice (rd, invoice, invoice_len);
 
   if (columns[S_SALE_ID] >= 0)
     {
-      sale.ext = pool_add (run, sale_id, sale_id_len) + 1;
+      sale.ext = pool_add (rd, sale_id, sale_id_len) + 1;
       h = hash_bytes (HASH_SEED, "s", 1);
       h = hash_bytes (h, sale_id, sale_id_len);
     }
@@ -1916,9 +2039,177 @@ read_sale (Run         *run,
   sale.rowid = hash_finish (h);
 
   if (sale.customer == 0)
-    run->n_anonymous++;
+    rd->n_anonymous++;
 
-  add_sale (run, &sale);
+  add_sale (rd, &sale);
+}
+
+/* Reads the records of one file, or of one part of it. */
+static gboolean
+read_rows (Reading      *rd,
+           BhCsvReader  *reader,
+           InputFile    *file,
+           const int    *columns,
+           const int    *extra,
+           guint         n_extra,
+           guint64       part_end,
+           GError      **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  Run *run = rd->run;
+  BhCsvStatus status;
+  guint64 rows = 0;
+
+  while ((status = bh_csv_reader_next (reader, &local_error)) != BH_CSV_END)
+    {
+      if (status == BH_CSV_FAILED)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+
+      rd->rows++;
+      rows++;
+
+      if (status == BH_CSV_BAD_RECORD)
+        {
+          add_problem_message (run, local_error->message);
+          add_reject (run, reader, file->kind, bh_csv_reader_get_error_line (reader),
+                      bh_csv_reader_get_error_column (reader),
+                      bh_csv_reader_get_error_reason (reader));
+          g_clear_error (&local_error);
+          continue;
+        }
+
+      row_begin (rd);
+
+      switch (file->kind)
+        {
+        case KIND_EVENTS:
+          read_event (run, reader, columns);
+          break;
+        case KIND_PROGRAM:
+          read_program (run, reader, columns);
+          break;
+        case KIND_CUSTOMERS:
+          read_customer (run, reader, columns, extra, n_extra);
+          break;
+        case KIND_SALES:
+          read_sale (rd, reader, columns, file->index);
+          break;
+        case N_KINDS:
+        default:
+          g_assert_not_reached ();
+        }
+
+      if (rows % PROGRESS_ROWS == 0)
+        {
+          if (g_cancellable_set_error_if_cancelled (run->cancellable, error))
+            return FALSE;
+
+          /* Only the main thread reports; a helper's rows are counted
+           * in, its bytes assumed to keep pace. */
+          if (rd->index == 0)
+            {
+              guint64 offset = bh_csv_reader_get_offset (reader);
+
+              if (part_end > 0)
+                offset = MIN (offset * file->size / part_end, file->size);
+              report_rows (run, file,
+                           rows + (guint)g_atomic_int_get (&run->helper_rows), offset);
+            }
+          else
+            g_atomic_int_set (&run->helper_rows, (int)MIN (rows, G_MAXINT));
+        }
+    }
+
+  return TRUE;
+}
+
+/* Where a large file can be cut in two parts that parse on their own:
+ * at the first line after the middle, if nothing before it is quoted (a
+ * quoted field may hold a line break) and every line ends in \n or \r\n,
+ * so that each \n ends a record. *line is the physical line there. */
+static gboolean
+find_split (const char *path,
+            guint64     size,
+            guint64    *split,
+            guint      *line)
+{
+  g_autofree char *buffer = g_malloc (BUFFER_SIZE + 1);
+  guint64 middle = size / 2;
+  guint64 offset = 0;
+  guint newlines = 0;
+  gboolean found = FALSE;
+  int fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+
+  if (fd < 0)
+    return FALSE;
+
+  while (!found && offset < size)
+    {
+      gssize n = pread (fd, buffer, MIN (BUFFER_SIZE + 1, size - offset), offset);
+      const char *end;
+      const char *q;
+
+      if (n <= 0)
+        break;
+
+      /* The extra byte only shows what follows a \r at the end. */
+      end = buffer + MIN ((gsize)n, BUFFER_SIZE);
+
+      if (memchr (buffer, '"', end - buffer))
+        break;
+
+      for (q = memchr (buffer, '\r', end - buffer); q; q = memchr (q + 1, '\r', end - q - 1))
+        if (q + 1 >= buffer + n || q[1] != '\n')
+          break;
+      if (q != NULL)
+        break;
+
+      for (q = memchr (buffer, '\n', end - buffer); q; q = memchr (q + 1, '\n', end - q - 1))
+        {
+          newlines++;
+
+          if (offset + (q - buffer) >= middle)
+            {
+              *split = offset + (q - buffer) + 1;
+              *line = newlines + 1;
+              found = *split < size;
+              break;
+            }
+
+          if (q + 1 == end)
+            break;
+        }
+
+      offset += end - buffer;
+    }
+
+  close (fd);
+
+  return found;
+}
+
+typedef struct
+{
+  Reading     *rd;
+  BhCsvReader *reader;
+  InputFile   *file;
+  const int   *columns;
+  gboolean     ok;
+  GError      *error;
+} Part;
+
+static gpointer
+part_thread (gpointer data)
+{
+  Part *part = data;
+
+  part->ok = read_rows (part->rd, part->reader, part->file, part->columns, NULL, 0, 0,
+                        &part->error);
+
+  return NULL;
 }
 
 static gboolean
@@ -1927,22 +2218,26 @@ read_file (Run        *run,
            GError    **error)
 {
   g_autoptr(BhCsvReader) reader = NULL;
+  g_autoptr(BhCsvReader) part_reader = NULL;
   g_autoptr(GError) local_error = NULL;
+  Reading *rd = &run->readings[0];
   int columns[MAX_COLUMNS];
   int extra[64];
   guint n_extra = 0;
-  guint64 rows = 0;
+  guint64 rows_before = rd->rows + run->readings[1].rows;
   gint64 started = g_get_monotonic_time ();
-  BhCsvStatus status;
+  GThread *helper = NULL;
+  Part part = { 0 };
+  guint64 split = 0;
+  guint split_line;
+  gboolean ok;
 
   if (!(reader = bh_csv_reader_new (file->path, &local_error)))
     {
       if (g_error_matches (local_error, BH_ERROR, BH_ERROR_INVALID_DATA))
         {
-          run->n_problems++;
+          add_problem_message (run, local_error->message);
           run->fatal = TRUE;
-          if (run->problems->len < BH_IMPORT_MAX_PROBLEMS)
-            g_ptr_array_add (run->problems, g_strdup (local_error->message));
           return TRUE;
         }
 
@@ -1987,64 +2282,44 @@ read_file (Run        *run,
       g_assert_not_reached ();
     }
 
-  while ((status = bh_csv_reader_next (reader, &local_error)) != BH_CSV_END)
+  /* A large sales file is read by two threads, half each. */
+  if (file->kind == KIND_SALES && file->size >= split_min &&
+      find_split (file->path, file->size, &split, &split_line) &&
+      split >= bh_csv_reader_get_offset (reader) &&
+      (part_reader = bh_csv_reader_new_part (reader, split, split_line, NULL)))
     {
-      if (status == BH_CSV_FAILED)
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return FALSE;
-        }
-
-      rows++;
-
-      if (status == BH_CSV_BAD_RECORD)
-        {
-          run->n_problems++;
-          if (run->problems->len < BH_IMPORT_MAX_PROBLEMS)
-            g_ptr_array_add (run->problems, g_strdup (local_error->message));
-
-          run->counts[file->kind].rejected++;
-          add_reject (run, reader, bh_csv_reader_get_error_line (reader),
-                      bh_csv_reader_get_error_column (reader),
-                      bh_csv_reader_get_error_reason (reader));
-          g_clear_error (&local_error);
-          continue;
-        }
-
-      row_begin (run);
-
-      switch (file->kind)
-        {
-        case KIND_EVENTS:
-          read_event (run, reader, columns);
-          break;
-        case KIND_PROGRAM:
-          read_program (run, reader, columns);
-          break;
-        case KIND_CUSTOMERS:
-          read_customer (run, reader, columns, extra, n_extra);
-          break;
-        case KIND_SALES:
-          read_sale (run, reader, columns, file->index);
-          break;
-        case N_KINDS:
-        default:
-          g_assert_not_reached ();
-        }
-
-      if (rows % PROGRESS_ROWS == 0)
-        {
-          if (g_cancellable_set_error_if_cancelled (run->cancellable, error))
-            return FALSE;
-          report_rows (run, file, rows, bh_csv_reader_get_offset (reader));
-        }
+      bh_csv_reader_set_end (reader, split);
+      g_atomic_int_set (&run->helper_rows, 0);
+      part.rd = &run->readings[1];
+      part.reader = part_reader;
+      part.file = file;
+      part.columns = columns;
+      helper = g_thread_new ("bh-import-reader", part_thread, &part);
     }
 
-  report_rows (run, file, rows, bh_csv_reader_get_offset (reader));
+  ok = read_rows (rd, reader, file, columns, extra, n_extra, split, error);
+
+  if (helper)
+    {
+      g_thread_join (helper);
+
+      if (ok && !part.ok)
+        {
+          g_propagate_error (error, g_steal_pointer (&part.error));
+          ok = FALSE;
+        }
+      g_clear_error (&part.error);
+    }
+
+  if (!ok)
+    return FALSE;
+
+  report_rows (run, file, rd->rows + run->readings[1].rows - rows_before, file->size);
   run->done_bytes += file->size;
 
-  g_debug ("Read %" G_GUINT64_FORMAT " %s rows in %.2f s", rows, kind_names[file->kind],
-           (g_get_monotonic_time () - started) / 1e6);
+  g_debug ("Read %" G_GUINT64_FORMAT " %s rows in %.2f s%s",
+           rd->rows + run->readings[1].rows - rows_before, kind_names[file->kind],
+           (g_get_monotonic_time () - started) / 1e6, helper ? " in two threads" : "");
 
   return TRUE;
 }
@@ -2256,8 +2531,31 @@ aspects_changed (const EventData *a,
   if (a->aspects->len != b->aspects->len)
     return TRUE;
 
+  if (a->aspects->len == 0)
+    return FALSE;
+
   return memcmp (a->aspects->data, b->aspects->data,
                  a->aspects->len * sizeof (gint64)) != 0;
+}
+
+/* "INSERT INTO table (columns) VALUES (?, …), (?, …)…" for n_rows rows. */
+static char *
+batch_insert_sql (const char *head,
+                  guint       n_params,
+                  guint       n_rows)
+{
+  GString *sql = g_string_new (head);
+
+  g_string_append (sql, " VALUES ");
+  for (guint r = 0; r < n_rows; r++)
+    {
+      g_string_append (sql, r ? ", (" : "(");
+      for (guint p = 0; p < n_params; p++)
+        g_string_append (sql, p ? ", ?" : "?");
+      g_string_append_c (sql, ')');
+    }
+
+  return g_string_free (sql, FALSE);
 }
 
 static gboolean
@@ -2372,12 +2670,34 @@ write_events (Run     *run,
   return TRUE;
 }
 
+#define CUSTOMER_PARAMS 13
+
+static void
+bind_new_customer (sqlite3_stmt      *stmt,
+                   int                first,
+                   const CustomerRow *row)
+{
+  for (int c = 0; c < N_C_TEXT; c++)
+    bind_text_or_null (stmt, first + c + 1, row->text[c] == absent ? NULL : row->text[c]);
+  sqlite3_bind_int (stmt, first + 10, MAX (row->opt_out, 0));
+  bind_text_or_null (stmt, first + 11, row->extra == absent ? NULL : row->extra);
+  sqlite3_bind_int64 (stmt, first + 12, row->id);
+  sqlite3_bind_text (stmt, first + 13, row->ext_id, -1, SQLITE_STATIC);
+}
+
 static gboolean
 write_customers (Run     *run,
                  GError **error)
 {
+  static const char head[] = "INSERT INTO customer (salutation, first_name, last_name, "
+                             "street, house_number, post_code, city, country, email, "
+                             "opt_out, extra, id, ext_id)";
+  g_autofree char *batch_sql = batch_insert_sql (head, CUSTOMER_PARAMS, INSERT_BATCH);
   g_autoptr(sqlite3_stmt) select = NULL;
   g_autoptr(sqlite3_stmt) upsert = NULL;
+  g_autoptr(sqlite3_stmt) insert_batch = NULL;
+  const CustomerRow *batch[INSERT_BATCH];
+  guint n_batch = 0;
 
   if (!(select = bh_store_prepare (run->store,
                                    "SELECT salutation, first_name, last_name, street, "
@@ -2397,7 +2717,8 @@ write_customers (Run     *run,
                                    "post_code = excluded.post_code, "
                                    "city = excluded.city, country = excluded.country, "
                                    "email = excluded.email, opt_out = excluded.opt_out, "
-                                   "extra = excluded.extra", error)))
+                                   "extra = excluded.extra", error)) ||
+      !(insert_batch = bh_store_prepare (run->store, batch_sql, error)))
     return FALSE;
 
   for (guint i = 0; i < run->customers->len; i++)
@@ -2464,15 +2785,30 @@ write_customers (Run     *run,
         }
       else
         {
-          for (int c = 0; c < N_C_TEXT; c++)
-            bind_text_or_null (upsert, c + 1, row->text[c] == absent ? NULL : row->text[c]);
-          sqlite3_bind_int (upsert, 10, MAX (row->opt_out, 0));
-          bind_text_or_null (upsert, 11, row->extra == absent ? NULL : row->extra);
+          /* New customers go in many to a statement. */
           run->counts[KIND_CUSTOMERS].added++;
+          batch[n_batch++] = row;
+
+          if (n_batch == INSERT_BATCH)
+            {
+              for (guint b = 0; b < n_batch; b++)
+                bind_new_customer (insert_batch, b * CUSTOMER_PARAMS, batch[b]);
+              if (!step_done (run, insert_batch, error))
+                return FALSE;
+              n_batch = 0;
+            }
+          continue;
         }
 
       sqlite3_bind_int64 (upsert, 12, row->id);
       sqlite3_bind_text (upsert, 13, row->ext_id, -1, SQLITE_STATIC);
+      if (!step_done (run, upsert, error))
+        return FALSE;
+    }
+
+  for (guint b = 0; b < n_batch; b++)
+    {
+      bind_new_customer (upsert, 0, batch[b]);
       if (!step_done (run, upsert, error))
         return FALSE;
     }
@@ -2528,26 +2864,6 @@ bind_sale (Run          *run,
   else
     sqlite3_bind_null (stmt, first + 10);
   sqlite3_bind_int64 (stmt, first + 11, sale->rowid);
-}
-
-/* "INSERT INTO table (columns) VALUES (?, …), (?, …)…" for n_rows rows. */
-static char *
-batch_insert_sql (const char *head,
-                  guint       n_params,
-                  guint       n_rows)
-{
-  GString *sql = g_string_new (head);
-
-  g_string_append (sql, " VALUES ");
-  for (guint r = 0; r < n_rows; r++)
-    {
-      g_string_append (sql, r ? ", (" : "(");
-      for (guint p = 0; p < n_params; p++)
-        g_string_append (sql, p ? ", ?" : "?");
-      g_string_append_c (sql, ')');
-    }
-
-  return g_string_free (sql, FALSE);
 }
 
 static gboolean
@@ -2824,6 +3140,9 @@ writer_thread (gpointer data)
       g_free (job->sales);
       g_free (job);
 
+      if (kind == JOB_SALES)
+        g_async_queue_push (run->consumed, GINT_TO_POINTER (1));
+
       if (kind == JOB_STOP)
         break;
     }
@@ -2855,6 +3174,7 @@ start_writer (Run *run)
   g_assert (run->writer == NULL);
 
   run->jobs = g_async_queue_new ();
+  run->consumed = g_async_queue_new ();
   run->writer = g_thread_new ("bh-import-writer", writer_thread, run);
   push_job (run, JOB_EVENTS_AND_CUSTOMERS, NULL, 0);
 }
@@ -2886,6 +3206,7 @@ write_sales (Run     *run,
              GError **error)
 {
   gint64 sorting = 0;
+  guint outstanding = 0;
 
   push_job (run, JOB_SALES_BEGIN, NULL, 0);
 
@@ -2907,6 +3228,14 @@ write_sales (Run     *run,
           g_free (sales);
           break;
         }
+
+      /* Sorted buckets waiting for the writer are memory on top of the
+       * blocks freed so far, which the allocator cannot hand out again
+       * for a bucket's size: keep at most two in the queue. */
+      if (outstanding == 2)
+        g_async_queue_pop (run->consumed);
+      else
+        outstanding++;
 
       push_job (run, JOB_SALES, sales, n);
 
@@ -3076,7 +3405,9 @@ make_report (Run        *run,
  * @rejects_path: (nullable): if set, valid rows are stored and rejected
  *   ones written to this CSV file with their reasons; if %NULL, one bad
  *   row means nothing is stored
- * @progress: (nullable): called from this thread with rows and bytes read
+ * @progress: (nullable): called with rows and bytes read, and sales
+ *   stored; from this thread or the import's writer thread, never from
+ *   both at once
  * @progress_data: closure data for @progress
  * @cancellable: (nullable): cancels the import; the store stays as it was
  * @error: return location for a #GError
@@ -3118,7 +3449,6 @@ bh_import_run (BhStore             *store,
   run.files = g_ptr_array_new_with_free_func (input_file_free);
   run.strings = g_string_chunk_new (1024 * 1024);
   run.problems = g_ptr_array_new_with_free_func (g_free);
-  run.row_reasons = g_string_new (NULL);
   run.json = g_string_new (NULL);
   run.events = g_hash_table_new (g_str_hash, g_str_equal);
   run.event_list = g_ptr_array_new_with_free_func (event_free);
@@ -3129,11 +3459,18 @@ bh_import_run (BhStore             *store,
   run.customers = g_array_new (FALSE, FALSE, sizeof (CustomerRow));
   run.categories = g_hash_table_new (g_str_hash, g_str_equal);
   run.new_categories = g_ptr_array_new ();
-  run.pool = g_byte_array_new ();
   run.tz = g_time_zone_new_local ();
   run.n_currencies = 1;
   memcpy (run.currencies[0], "EUR", 4);
-  g_mutex_init (&run.problems_lock);
+  g_mutex_init (&run.lock);
+  for (guint r = 0; r < N_READINGS; r++)
+    {
+      run.readings[r].run = &run;
+      run.readings[r].index = r;
+      run.readings[r].row_reasons = g_string_new (NULL);
+      run.readings[r].pool = g_byte_array_new ();
+      run.readings[r].categories = g_hash_table_new (g_str_hash, g_str_equal);
+    }
   if (rejects_path)
     run.rejects = g_string_new ("file,line,column,reason,record\r\n");
 
@@ -3158,6 +3495,12 @@ bh_import_run (BhStore             *store,
 
       if (!read_file (&run, file, error))
         goto out;
+    }
+
+  for (guint r = 0; r < N_READINGS; r++)
+    {
+      run.n_sales += run.readings[r].n_sales;
+      run.n_anonymous += run.readings[r].n_anonymous;
     }
 
   g_debug ("Read %u files: %" G_GUINT64_FORMAT " bytes, %u customers, %" G_GUINT64_FORMAT
@@ -3217,7 +3560,7 @@ out:
     }
 
   run_clear (&run);
-  g_mutex_clear (&run.problems_lock);
+  g_mutex_clear (&run.lock);
 
   return report;
 }

@@ -27,6 +27,15 @@ typedef struct
   gint16  quantity;
 } BhSale;
 
+/* Whether @sale is a purchase made before @cutoff. Lines with a quantity
+ * of zero or less (returns) are not purchases anywhere in the engine. */
+static inline gboolean
+_bh_sale_before (const BhSale *sale,
+                 gint64        cutoff)
+{
+  return (gint64)sale->purchased < cutoff && sale->quantity > 0;
+}
+
 /*
  * Customer profiles for one cut-off time, as a sparse matrix in both
  * directions: row c lists the aspects of customer c with their weight
@@ -136,6 +145,15 @@ void        _bh_parallel_run          (guint          n_parts,
                                        BhParallelFunc func,
                                        gpointer       data);
 guint       _bh_parallel_parts        (void);
+
+/* The first index of part @part when @n items are cut in @n_parts. */
+static inline guint
+_bh_part_start (guint n,
+                guint part,
+                guint n_parts)
+{
+  return (guint)((guint64)n * part / n_parts);
+}
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BhProfiles, _bh_profiles_unref)
 

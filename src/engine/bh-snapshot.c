@@ -224,6 +224,7 @@ typedef struct
   const gint64 *ids;
   guint         n;
   gint64        base;
+  gboolean      identity;   /* ids are base, base + 1, …: no table needed */
   guint32      *dense;
   gint64        dense_len;
 } IdMap;
@@ -235,6 +236,7 @@ id_map_init (IdMap        *map,
 {
   map->ids = ids;
   map->n = n;
+  map->identity = FALSE;
   map->dense = NULL;
 
   if (n == 0)
@@ -242,6 +244,13 @@ id_map_init (IdMap        *map,
 
   map->base = ids[0];
   map->dense_len = ids[n - 1] - ids[0] + 1;
+
+  /* Ascending and unique, so n ids over n values are all of them. A
+   * lookup is then a subtraction, not a cache miss per sale. */
+  map->identity = map->dense_len == (gint64)n;
+  if (map->identity)
+    return;
+
   if (map->dense_len <= 4 * (gint64)n + 1024)
     {
       map->dense = g_new (guint32, map->dense_len);
@@ -255,6 +264,9 @@ static gint64
 id_map_lookup (const IdMap *map,
                gint64       id)
 {
+  if (map->identity)
+    return id >= map->base && id - map->base < (gint64)map->n ? id - map->base : -1;
+
   if (map->dense != NULL)
     {
       gint64 slot = id - map->base;
@@ -311,7 +323,10 @@ load_customers (BhSnapshot  *self,
       /* A customer added between the count and here would not fit;
        * the store is not written while a snapshot loads, but be safe. */
       if (i >= capacity)
-        break;
+        {
+          rc = SQLITE_DONE;
+          break;
+        }
 
       self->customer_store_id[i] = sqlite3_column_int64 (stmt, 0);
       self->customer_ext_id[i] = pool_add (pool, (const char *)sqlite3_column_text (stmt, 1));
@@ -636,6 +651,7 @@ read_sales_part (guint    part,
   gint64 from = (gint64)((guint64)read->first_id + read->span / n_parts * part);
   gint64 to = (gint64)((guint64)read->first_id + read->span / n_parts * (part + 1));
   guint64 rows = 0;
+  guint n_read = 0;
   int rc;
 
   if (sqlite3_open_v2 (read->path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
@@ -683,10 +699,20 @@ read_sales_part (guint    part,
       sale.quantity = (gint16)CLAMP (quantity, G_MININT16, G_MAXINT16);
       owner = (guint32)customer;
 
-      g_array_append_val (sales, sale);
-      g_array_append_val (owners, owner);
+      /* Straight into the arrays: twenty million appends add up. */
+      if (n_read == sales->len)
+        {
+          g_array_set_size (sales, n_read + n_read / 2 + 65536);
+          g_array_set_size (owners, sales->len);
+        }
+      ((BhSale *)(gpointer)sales->data)[n_read] = sale;
+      ((guint32 *)(gpointer)owners->data)[n_read] = owner;
+      n_read++;
       read->last_purchase[part] = MAX (read->last_purchase[part], purchased);
     }
+
+  g_array_set_size (sales, n_read);
+  g_array_set_size (owners, n_read);
 
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     read->failure[part] = g_strdup (sqlite3_errmsg (db));
@@ -724,15 +750,30 @@ sort_sales_part (guint    part,
                  gpointer data)
 {
   BhSnapshot *self = data;
-  guint from = (guint)((guint64)self->n_customers * part / n_parts);
-  guint to = (guint)((guint64)self->n_customers * (part + 1) / n_parts);
+  guint from = _bh_part_start (self->n_customers, part, n_parts);
+  guint to = _bh_part_start (self->n_customers, part + 1, n_parts);
 
   for (guint c = from; c < to; c++)
     {
+      BhSale *sales = self->sales + self->sale_start[c];
       guint64 n = self->sale_start[c + 1] - self->sale_start[c];
 
-      if (n > 1)
-        qsort (self->sales + self->sale_start[c], n, sizeof (BhSale), compare_sales);
+      /* Most customers have a few dozen lines at most, often in order. */
+      if (n > 32)
+        {
+          qsort (sales, n, sizeof (BhSale), compare_sales);
+          continue;
+        }
+
+      for (guint64 i = 1; i < n; i++)
+        {
+          BhSale key = sales[i];
+          guint64 j = i;
+
+          for (; j > 0 && compare_sales (&sales[j - 1], &key) > 0; j--)
+            sales[j] = sales[j - 1];
+          sales[j] = key;
+        }
     }
 }
 
@@ -901,6 +942,25 @@ typedef struct
   gboolean     *cancelled;
 } ProfileBuild;
 
+/* Appends to a part's output without a call per entry. */
+static inline void
+append_entry (GArray  *aspects,
+              GArray  *weights,
+              guint64 *n,
+              guint32  aspect,
+              float    weight)
+{
+  if (*n == aspects->len)
+    {
+      g_array_set_size (aspects, *n + *n / 2 + 65536);
+      g_array_set_size (weights, aspects->len);
+    }
+
+  ((guint32 *)(gpointer)aspects->data)[*n] = aspect;
+  ((float *)(gpointer)weights->data)[*n] = weight;
+  (*n)++;
+}
+
 static void
 build_profiles_part (guint    part,
                      guint    n_parts,
@@ -908,53 +968,51 @@ build_profiles_part (guint    part,
 {
   ProfileBuild *build = data;
   BhSnapshot *self = build->self;
-  guint from = (guint)((guint64)self->n_customers * part / n_parts);
-  guint to = (guint)((guint64)self->n_customers * (part + 1) / n_parts);
+  guint from = _bh_part_start (self->n_customers, part, n_parts);
+  guint to = _bh_part_start (self->n_customers, part + 1, n_parts);
   g_autofree guint32 *stamp = g_new0 (guint32, self->n_events + 1);
   g_autofree double *latest = g_new0 (double, self->n_events + 1);
+  g_autofree guint32 *bought = g_new (guint32, self->n_events + 1);
   g_autofree double *sum = g_new0 (double, self->n_aspects + 1);
-  g_autoptr(GArray) bought = g_array_new (FALSE, FALSE, sizeof (guint32));
-  g_autoptr(GArray) touched = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autofree guint32 *aspect_stamp = g_new0 (guint32, self->n_aspects + 1);
+  g_autofree guint32 *touched = g_new (guint32, self->n_aspects + 1);
   GArray *aspects = build->aspects[part];
   GArray *weights = build->weights[part];
   guint64 *counts = g_new0 (guint64, to - from + 1);
+  guint64 n_entries = aspects->len;
 
   build->counts[part] = counts;
 
   for (guint c = from; c < to; c++)
     {
-      double norm = 0, evidence, confidence;
+      double norm = 0, evidence = 0, confidence;
+      guint n_bought = 0, n_touched = 0;
 
       if ((c - from) % 16384 == 0 && g_cancellable_is_cancelled (build->cancellable))
         {
           build->cancelled[part] = TRUE;
-          return;
+          break;
         }
-
-      g_array_set_size (bought, 0);
-      g_array_set_size (touched, 0);
 
       /* Sales are by time, so the last one of an event is its latest. */
       for (guint64 s = self->sale_start[c]; s < self->sale_start[c + 1]; s++)
         {
           const BhSale *sale = &self->sales[s];
 
-          if ((gint64)sale->purchased >= build->cutoff || sale->quantity <= 0)
+          if (!_bh_sale_before (sale, build->cutoff))
             continue;
 
           if (stamp[sale->event] != c + 1)
             {
               stamp[sale->event] = c + 1;
-              g_array_append_val (bought, sale->event);
+              bought[n_bought++] = sale->event;
             }
           latest[sale->event] = sale->purchased;
         }
 
-      evidence = 0;
-      for (guint i = 0; i < bought->len; i++)
+      for (guint i = 0; i < n_bought; i++)
         {
-          guint32 e = g_array_index (bought, guint32, i);
-
+          guint32 e = bought[i];
           double age = build->reference - latest[e];
           double taste = exp2 (-age / TASTE_HALF_LIFE_SECONDS);
 
@@ -964,47 +1022,46 @@ build_profiles_part (guint    part,
             {
               guint32 a = self->event_aspect[k];
 
-              if (sum[a] == 0)
-                g_array_append_val (touched, a);
+              if (aspect_stamp[a] != c + 1)
+                {
+                  aspect_stamp[a] = c + 1;
+                  sum[a] = 0;
+                  touched[n_touched++] = a;
+                }
               sum[a] += taste * self->event_aspect_weight[k];
             }
         }
 
       /* A row holds a few dozen aspects: insertion sort beats qsort. */
-      for (guint i = 1; i < touched->len; i++)
+      for (guint i = 1; i < n_touched; i++)
         {
-          guint32 *t = (guint32 *)(gpointer)touched->data;
-          guint32 key = t[i];
+          guint32 key = touched[i];
           guint j = i;
 
-          for (; j > 0 && t[j - 1] > key; j--)
-            t[j] = t[j - 1];
-          t[j] = key;
+          for (; j > 0 && touched[j - 1] > key; j--)
+            touched[j] = touched[j - 1];
+          touched[j] = key;
         }
 
-      for (guint i = 0; i < touched->len; i++)
-        {
-          double w = sum[g_array_index (touched, guint32, i)];
-
-          norm += w * w;
-        }
+      for (guint i = 0; i < n_touched; i++)
+        norm += sum[touched[i]] * sum[touched[i]];
       norm = sqrt (norm);
       confidence = evidence / (evidence + CONFIDENCE_EVENTS);
 
-      for (guint i = 0; i < touched->len; i++)
+      for (guint i = 0; i < n_touched && norm > 0; i++)
         {
-          guint32 a = g_array_index (touched, guint32, i);
-          float w = (float)(confidence * sum[a] / norm);
+          float w = (float)(confidence * sum[touched[i]] / norm);
 
-          if (norm > 0 && w > 0)
+          if (w > 0)
             {
-              g_array_append_val (aspects, a);
-              g_array_append_val (weights, w);
+              append_entry (aspects, weights, &n_entries, touched[i], w);
               counts[c - from]++;
             }
-          sum[a] = 0;
         }
     }
+
+  g_array_set_size (aspects, n_entries);
+  g_array_set_size (weights, n_entries);
 }
 
 typedef struct
@@ -1121,8 +1178,8 @@ build_profiles (BhSnapshot   *self,
 
       for (guint i = 0; i < n_parts; i++)
         {
-          guint from = (guint)((guint64)self->n_customers * i / n_parts);
-          guint to = (guint)((guint64)self->n_customers * (i + 1) / n_parts);
+          guint from = _bh_part_start (self->n_customers, i, n_parts);
+          guint to = _bh_part_start (self->n_customers, i + 1, n_parts);
 
           memcpy (profiles->row_aspect + row, aspects[i]->data,
                   sizeof (guint32) * aspects[i]->len);

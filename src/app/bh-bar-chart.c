@@ -240,7 +240,7 @@ bh_bar_chart_measure (GtkWidget      *widget,
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
     {
       *minimum = 160;
-      *natural = MAX (*minimum, MIN (label_width (self), 240) + 280);
+      *natural = MAX (*minimum, MIN (label_width (self), 200) + 160);
     }
   else
     {

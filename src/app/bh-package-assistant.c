@@ -708,10 +708,10 @@ setup_event_cb (GtkSignalListItemFactory *factory,
   gtk_label_set_ellipsize (GTK_LABEL (details), PANGO_ELLIPSIZE_END);
   gtk_box_append (GTK_BOX (labels), details);
 
+  /* One line: wrapping labels in a long list cost the main loop far more
+   * than they give; the tooltip has them all. */
   aspects = gtk_label_new (NULL);
   gtk_label_set_xalign (GTK_LABEL (aspects), 0);
-  gtk_label_set_wrap (GTK_LABEL (aspects), TRUE);
-  gtk_label_set_lines (GTK_LABEL (aspects), 2);
   gtk_label_set_ellipsize (GTK_LABEL (aspects), PANGO_ELLIPSIZE_END);
   gtk_widget_add_css_class (aspects, "dim-label");
   gtk_widget_add_css_class (aspects, "caption");
@@ -742,6 +742,7 @@ bind_event_cb (GtkSignalListItemFactory *factory,
                       bh_event_item_get_details (item));
   gtk_label_set_text (g_object_get_data (G_OBJECT (box), "aspects"),
                       bh_event_item_get_aspects (item));
+  gtk_widget_set_tooltip_text (box, bh_event_item_get_aspects (item));
 
   binding = g_object_bind_property (item, "chosen", check, "active",
                                     G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);

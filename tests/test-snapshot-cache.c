@@ -10,6 +10,8 @@
 
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <utime.h>
 
 #include <glib/gstdio.h>
 
@@ -222,18 +224,6 @@ test_cached_equals_fresh (void)
   assert_same_build (fresh, cached, past);
 }
 
-static void
-write_csv (const char *dir,
-           const char *name,
-           const char *contents)
-{
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  g_autoptr(GError) error = NULL;
-
-  g_file_set_contents (path, contents, -1, &error);
-  g_assert_no_error (error);
-}
-
 static JsonNode *
 import (BhTestVenue   *venue,
         const char    *customers,
@@ -248,8 +238,8 @@ import (BhTestVenue   *venue,
   JsonNode *report;
 
   g_mkdir_with_parents (dir, 0700);
-  write_csv (dir, "customers.csv", customers);
-  write_csv (dir, "sales.csv", sales);
+  bh_test_write_file (dir, "customers.csv", customers);
+  bh_test_write_file (dir, "sales.csv", sales);
 
   report = bh_import_run (venue_store (venue), paths, NULL, NULL, NULL, cancellable, error);
 
@@ -464,9 +454,17 @@ test_cache_file_private (void)
   const char *name;
   struct stat st;
 
-  /* A permissive umask must not widen the file. */
-  mode_t mask = umask (0);
+  g_autofree char *leftover = g_strconcat (path, "-Ab12Cd", NULL);
+  struct utimbuf old_times;
+  mode_t mask;
 
+  /* What a killed writer left two hours ago is removed. */
+  g_assert_true (g_file_set_contents (leftover, "old", -1, NULL));
+  old_times.actime = old_times.modtime = time (NULL) - 7200;
+  g_assert_cmpint (g_utime (leftover, &old_times), ==, 0);
+
+  /* A permissive umask must not widen the file. */
+  mask = umask (0);
   snapshot = load_fresh (venue);
   umask (mask);
 

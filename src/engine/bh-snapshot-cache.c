@@ -52,6 +52,8 @@
 #define CACHE_BYTE_ORDER 0x01020304u
 #define CACHE_FLOAT_CHECK 1.5f
 #define CACHE_CHUNK (8u << 20)
+/* Writing takes seconds; a temporary file an hour old is abandoned. */
+#define CACHE_LEFTOVER_SECONDS 3600
 
 enum
 {
@@ -300,22 +302,17 @@ cache_counts (BhSnapshot *self,
   counts[COUNT_PROFILE_ENTRIES] = self->profiles->row_start[self->n_customers];
 }
 
-/* Writing */
-
+/* Reads or writes all @len bytes, going on after interruptions. */
 static gboolean
-write_exact (int            fd,
-             gconstpointer  data,
-             gsize          len,
-             Hash          *hash)
+transfer_all (int      fd,
+              guint8  *bytes,
+              gsize    len,
+              gboolean writing)
 {
-  const guint8 *bytes = data;
-
-  if (hash != NULL)
-    hash_update (hash, bytes, len);
-
   while (len > 0)
     {
-      gssize n = write (fd, bytes, MIN (len, CACHE_CHUNK));
+      gsize chunk = MIN (len, CACHE_CHUNK);
+      gssize n = writing ? write (fd, bytes, chunk) : read (fd, bytes, chunk);
 
       if (n < 0 && errno == EINTR)
         continue;
@@ -327,6 +324,16 @@ write_exact (int            fd,
     }
 
   return TRUE;
+}
+
+/* Writing */
+
+static gboolean
+write_exact (int           fd,
+             gconstpointer data,
+             gsize         len)
+{
+  return transfer_all (fd, (guint8 *)data, len, TRUE);
 }
 
 static gboolean
@@ -345,14 +352,13 @@ write_section (int            fd,
   guint64 sum;
 
   hash_init (&hash);
-  if (!write_exact (fd, &frame, sizeof frame, NULL))
+  if (!write_exact (fd, &frame, sizeof frame))
     return FALSE;
 
-  /* Chunks of a multiple of 32 bytes keep the hash's stream intact. */
-  for (gsize done = 0; done < len; done += CACHE_CHUNK)
-    if (!write_exact (fd, bytes + done, MIN (CACHE_CHUNK, len - done), NULL))
-      return FALSE;
+  if (!write_exact (fd, bytes, len))
+    return FALSE;
 
+  /* The hash covers the padding, as the reader sees it. */
   if (len + pad > 0)
     {
       g_autofree guint8 *tail = NULL;
@@ -366,7 +372,7 @@ write_section (int            fd,
 
   sum = hash_finish (&hash);
 
-  return write_exact (fd, zeros, pad, NULL) && write_exact (fd, &sum, sizeof sum, NULL);
+  return write_exact (fd, zeros, pad) && write_exact (fd, &sum, sizeof sum);
 }
 
 static gboolean
@@ -386,6 +392,32 @@ write_list (int        fd,
     }
 
   return write_section (fd, tag, 1, bytes->len, bytes->data);
+}
+
+/* A writer that was killed leaves its temporary file behind, holding
+ * customer data nobody will read: remove those old enough that no other
+ * process can still be writing them. */
+static void
+remove_leftovers (BhStore *store)
+{
+  const char *dir_path = bh_store_get_data_dir (store);
+  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)))
+    {
+      g_autofree char *path = NULL;
+      GStatBuf st;
+
+      if (!g_str_has_prefix (name, CACHE_NAME "-"))
+        continue;
+
+      path = g_build_filename (dir_path, name, NULL);
+      if (g_lstat (path, &st) == 0 && S_ISREG (st.st_mode) &&
+          now - (gint64)st.st_mtime > CACHE_LEFTOVER_SECONDS)
+        g_unlink (path);
+    }
 }
 
 /**
@@ -417,6 +449,8 @@ _bh_snapshot_cache_write (BhSnapshot        *self,
   g_assert (self != NULL);
   g_assert (self->profiles != NULL && self->profiles->cutoff == G_MAXINT64);
 
+  remove_leftovers (store);
+
   /* 0600 from the start: the file never exists with wider access. */
   if ((fd = g_mkstemp_full (temp, O_RDWR | O_CLOEXEC, 0600)) < 0)
     {
@@ -430,7 +464,7 @@ _bh_snapshot_cache_write (BhSnapshot        *self,
   cache_counts (self, counts);
 
   ok = fchmod (fd, 0600) == 0 &&
-       write_exact (fd, &header, sizeof header, NULL) &&
+       write_exact (fd, &header, sizeof header) &&
        write_section (fd, tag++, sizeof (guint64), N_COUNTS, counts);
 
   for (guint i = 0; ok && i < G_N_ELEMENTS (list_fields); i++)
@@ -481,24 +515,10 @@ read_exact (Reader   *reader,
             gpointer  data,
             gsize     len)
 {
-  guint8 *bytes = data;
-
-  if (len > reader->left)
+  if (len > reader->left || !transfer_all (reader->fd, data, len, FALSE))
     return FALSE;
 
-  while (len > 0)
-    {
-      gssize n = read (reader->fd, bytes, MIN (len, CACHE_CHUNK));
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        return FALSE;
-
-      bytes += n;
-      len -= n;
-      reader->left -= n;
-    }
+  reader->left -= len;
 
   return TRUE;
 }

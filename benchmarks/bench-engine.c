@@ -29,9 +29,9 @@
  * (the snapshot cache removed first, as after an import) and warm (from
  * the cache the cold load wrote), a package build with clusters and
  * figures, an estimate, and the peak resident memory. With --warm only
- * the warm load runs, so the peak memory is that of a warm start. Without --events it takes five events after the as-of
- * day: the ones with the most buyers, so the package is not trivially
- * small.
+ * the warm load runs, so the peak memory is that of a warm start.
+ * Without --events it takes five events after the as-of day: the ones
+ * with the most buyers, so the package is not trivially small.
  */
 
 static double

@@ -535,8 +535,7 @@ read_section (Reader      *reader,
 {
   SectionFrame frame;
   g_autofree guint8 *data = NULL;
-  guint8 pad[8];
-  gsize len, padding;
+  gsize len, total;
   Hash hash;
   guint64 sum;
 
@@ -560,54 +559,37 @@ read_section (Reader      *reader,
     }
 
   len = elem_size * count;
-  padding = (8 - len % 8) % 8;
+  total = len + (8 - len % 8) % 8;
   data = g_malloc ((count + extra) * elem_size + 8);
-  memset (data + len, 0, extra * elem_size + 8);
 
   hash_init (&hash);
-  for (gsize done = 0; done < len; done += CACHE_CHUNK)
+  for (gsize done = 0; done < total; done += CACHE_CHUNK)
     {
-      gsize chunk = MIN (CACHE_CHUNK, len - done);
+      gsize chunk = MIN (CACHE_CHUNK, total - done);
 
       if (!read_exact (reader, data + done, chunk))
         {
           *why = "it ends early";
           return NULL;
         }
-      if (chunk % 32 == 0)
-        hash_update (&hash, data + done, chunk);
-      else
-        {
-          /* The last chunk: its padding, zeros when written, counts too. */
-          gsize whole = chunk - chunk % 32;
-
-          hash_update (&hash, data + done, whole);
-          if (!read_exact (reader, pad, padding))
-            {
-              *why = "it ends early";
-              return NULL;
-            }
-          memcpy (data + len, pad, padding);
-          hash_update (&hash, data + done + whole, chunk - whole + padding);
-          memset (data + len, 0, padding);
-          padding = 0;
-        }
+      /* Every chunk but the last is a multiple of 32 bytes. */
+      hash_update (&hash, data + done, chunk);
     }
 
-  if (!read_exact (reader, pad, padding) || !read_exact (reader, &sum, sizeof sum))
+  if (!read_exact (reader, &sum, sizeof sum))
     {
       *why = "it ends early";
       return NULL;
     }
-
-  if (padding > 0)
-    hash_update (&hash, pad, padding);
 
   if (sum != hash_finish (&hash))
     {
       *why = "a checksum does not match";
       return NULL;
     }
+
+  /* The padding and the spare elements read as zeros. */
+  memset (data + len, 0, extra * elem_size + 8);
 
   return g_steal_pointer (&data);
 }

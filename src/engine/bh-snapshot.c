@@ -55,6 +55,8 @@
 
 /* Sales are read by this many connections at once, each a range of ids. */
 #define SALE_READ_PARTS 2
+/* Bytes of the store each of them maps into memory. */
+#define SALE_READ_MMAP 4294967296
 
 static guint32 unix_epoch_julian;
 
@@ -666,8 +668,12 @@ read_sales_part (guint    part,
   guint n_read = 0;
   int rc;
 
+  /* Mapping the file spares SQLite a read() and a copy per page; it
+   * only reads, so a short file cannot hurt it. */
   if (sqlite3_open_v2 (read->path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
                        NULL) != SQLITE_OK ||
+      sqlite3_exec (db, "PRAGMA mmap_size = " G_STRINGIFY (SALE_READ_MMAP), NULL, NULL,
+                    NULL) != SQLITE_OK ||
       sqlite3_prepare_v2 (db,
                           "SELECT customer_id, event_id, purchased, category_id, "
                           "quantity, price, base_price, invoice FROM sale "

@@ -302,17 +302,18 @@ cache_counts (BhSnapshot *self,
   counts[COUNT_PROFILE_ENTRIES] = self->profiles->row_start[self->n_customers];
 }
 
-/* Reads or writes all @len bytes, going on after interruptions. */
+/* Writes all @len bytes at the file position, or reads them from
+ * @offset if that is not negative; goes on after interruptions. */
 static gboolean
 transfer_all (int      fd,
               guint8  *bytes,
               gsize    len,
-              gboolean writing)
+              goffset  offset)
 {
   while (len > 0)
     {
       gsize chunk = MIN (len, CACHE_CHUNK);
-      gssize n = writing ? write (fd, bytes, chunk) : read (fd, bytes, chunk);
+      gssize n = offset < 0 ? write (fd, bytes, chunk) : pread (fd, bytes, chunk, offset);
 
       if (n < 0 && errno == EINTR)
         continue;
@@ -321,6 +322,8 @@ transfer_all (int      fd,
 
       bytes += n;
       len -= n;
+      if (offset >= 0)
+        offset += n;
     }
 
   return TRUE;
@@ -333,7 +336,7 @@ write_exact (int           fd,
              gconstpointer data,
              gsize         len)
 {
-  return transfer_all (fd, (guint8 *)data, len, TRUE);
+  return transfer_all (fd, (guint8 *)data, len, -1);
 }
 
 static gboolean
@@ -504,10 +507,13 @@ _bh_snapshot_cache_write (BhSnapshot        *self,
 
 /* Reading */
 
+/* A position in the file; readers at different positions can work at
+ * the same time. */
 typedef struct
 {
   int     fd;
-  guint64 left;   /* bytes of the file not read yet */
+  goffset at;
+  goffset end;
 } Reader;
 
 static gboolean
@@ -515,10 +521,11 @@ read_exact (Reader   *reader,
             gpointer  data,
             gsize     len)
 {
-  if (len > reader->left || !transfer_all (reader->fd, data, len, FALSE))
+  if (len > (guint64)(reader->end - reader->at) ||
+      !transfer_all (reader->fd, data, len, reader->at))
     return FALSE;
 
-  reader->left -= len;
+  reader->at += len;
 
   return TRUE;
 }
@@ -552,7 +559,7 @@ read_section (Reader      *reader,
     }
 
   /* Before allocating: a damaged count must not ask for terabytes. */
-  if (count > reader->left / elem_size)
+  if (count > (guint64)(reader->end - reader->at) / elem_size)
     {
       *why = "it ends early";
       return NULL;
@@ -706,6 +713,118 @@ snapshot_valid (BhSnapshot *self,
   return TRUE;
 }
 
+typedef struct
+{
+  BhSnapshot     *self;
+  int             fd;
+  goffset         end;
+  guint32         first_tag;
+  const guint64  *counts;
+  const goffset  *offsets;   /* of each array section, and the end */
+  const char    **why;       /* per part */
+} ArrayRead;
+
+static gsize
+section_bytes (guint64 len)
+{
+  return sizeof (SectionFrame) + len + (8 - len % 8) % 8 + sizeof (guint64);
+}
+
+/* Each part reads the sections whose middle lies in its share of the
+ * bytes: the sales on one core, the profiles on the other. */
+static void
+read_arrays_part (guint    part,
+                  guint    n_parts,
+                  gpointer data)
+{
+  ArrayRead *read = data;
+  goffset first = read->offsets[0];
+  goffset total = read->offsets[G_N_ELEMENTS (array_fields)] - first;
+
+  for (guint i = 0; i < G_N_ELEMENTS (array_fields); i++)
+    {
+      const ArrayField *field = &array_fields[i];
+      goffset middle = (read->offsets[i] + read->offsets[i + 1]) / 2 - first;
+      Reader reader = { read->fd, read->offsets[i], read->end };
+      gpointer array;
+
+      /* Every section has a frame, so total is never 0. */
+      if ((guint)((guint64)middle * n_parts / (guint64)total) != part)
+        continue;
+
+      /* One spare element, as the loader allocates. */
+      array = read_section (&reader, read->first_tag + i, field->size,
+                            read->counts[field->count] + field->plus_one, 1,
+                            &read->why[part]);
+      if (array == NULL)
+        return;
+      *array_pointer (read->self, field) = array;
+    }
+}
+
+static gboolean
+read_arrays (BhSnapshot     *self,
+             Reader         *reader,
+             guint32         first_tag,
+             const guint64  *counts,
+             const char    **why)
+{
+  guint n_parts = _bh_parallel_parts ();
+  g_autofree const char **part_why = g_new0 (const char *, n_parts);
+  goffset offsets[G_N_ELEMENTS (array_fields) + 1];
+  ArrayRead read;
+
+  /* Where each section starts follows from the counts. */
+  offsets[0] = reader->at;
+  for (guint i = 0; i < G_N_ELEMENTS (array_fields); i++)
+    {
+      const ArrayField *field = &array_fields[i];
+      guint64 count = counts[field->count] + field->plus_one;
+
+      if (count > (guint64)reader->end / field->size)
+        {
+          *why = "it ends early";
+          return FALSE;
+        }
+      offsets[i + 1] = offsets[i] + section_bytes (count * field->size);
+      if (offsets[i + 1] > reader->end)
+        {
+          *why = "it ends early";
+          return FALSE;
+        }
+    }
+
+  if (offsets[G_N_ELEMENTS (array_fields)] != reader->end)
+    {
+      *why = "it has data after its end";
+      return FALSE;
+    }
+
+  self->profiles = g_new0 (BhProfiles, 1);
+  g_atomic_ref_count_init (&self->profiles->ref_count);
+  self->profiles->cutoff = G_MAXINT64;
+
+  read = (ArrayRead) {
+    .self = self,
+    .fd = reader->fd,
+    .end = reader->end,
+    .first_tag = first_tag,
+    .counts = counts,
+    .offsets = offsets,
+    .why = part_why,
+  };
+  _bh_parallel_run (n_parts, read_arrays_part, &read);
+
+  for (guint part = 0; part < n_parts; part++)
+    if (part_why[part] != NULL)
+      {
+        *why = part_why[part];
+        return FALSE;
+      }
+
+  return TRUE;
+}
+
 static gboolean
 read_cache (BhSnapshot        *self,
             BhStore           *store,
@@ -716,7 +835,7 @@ read_cache (BhSnapshot        *self,
   g_autofree guint64 *counts = NULL;
   CacheHeader header, expected;
   struct stat st;
-  Reader reader = { fd, 0 };
+  Reader reader = { fd, 0, 0 };
   guint32 tag = 0;
 
   if (fstat (fd, &st) != 0)
@@ -724,7 +843,7 @@ read_cache (BhSnapshot        *self,
       *why = g_strerror (errno);
       return FALSE;
     }
-  reader.left = st.st_size;
+  reader.end = st.st_size;
 
   header_init (&expected, store, key);
   if (!read_exact (&reader, &header, sizeof header) ||
@@ -777,16 +896,14 @@ read_cache (BhSnapshot        *self,
       g_autofree char *bytes = NULL;
       SectionFrame frame;
       GPtrArray *list;
-      off_t at = lseek (fd, 0, SEEK_CUR);
 
       /* The frame says how long the list is; read it, then go back. */
-      if (!read_exact (&reader, &frame, sizeof frame) ||
-          lseek (fd, at, SEEK_SET) != at)
+      if (!read_exact (&reader, &frame, sizeof frame))
         {
           *why = "it ends early";
           return FALSE;
         }
-      reader.left += sizeof frame;
+      reader.at -= sizeof frame;
 
       if (!(bytes = read_section (&reader, tag++, 1, frame.count, 0, why)))
         return FALSE;
@@ -798,28 +915,8 @@ read_cache (BhSnapshot        *self,
       *field_pointer (self, field->offset) = list;
     }
 
-  self->profiles = g_new0 (BhProfiles, 1);
-  g_atomic_ref_count_init (&self->profiles->ref_count);
-  self->profiles->cutoff = G_MAXINT64;
-
-  for (guint i = 0; i < G_N_ELEMENTS (array_fields); i++)
-    {
-      const ArrayField *field = &array_fields[i];
-      gpointer data;
-
-      /* One spare element, as the loader allocates. */
-      data = read_section (&reader, tag++, field->size,
-                           counts[field->count] + field->plus_one, 1, why);
-      if (data == NULL)
-        return FALSE;
-      *array_pointer (self, field) = data;
-    }
-
-  if (reader.left != 0)
-    {
-      *why = "it has data after its end";
-      return FALSE;
-    }
+  if (!read_arrays (self, &reader, tag, counts, why))
+    return FALSE;
 
   if (!snapshot_valid (self, counts[COUNT_CITIES], counts[COUNT_CATEGORIES],
                        counts[COUNT_EVENT_ASPECTS], counts[COUNT_PROFILE_ENTRIES]))

@@ -800,9 +800,7 @@ read_arrays (BhSnapshot     *self,
       return FALSE;
     }
 
-  self->profiles = g_new0 (BhProfiles, 1);
-  g_atomic_ref_count_init (&self->profiles->ref_count);
-  self->profiles->cutoff = G_MAXINT64;
+  self->profiles = _bh_profiles_new (G_MAXINT64);
 
   read = (ArrayRead) {
     .self = self,

@@ -126,6 +126,7 @@ _bh_snapshot_string (BhSnapshot *self,
 BhProfiles *_bh_snapshot_get_profiles (BhSnapshot   *self,
                                        gint64        cutoff,
                                        GCancellable *cancellable);
+BhProfiles *_bh_profiles_new          (gint64        cutoff);
 BhProfiles *_bh_profiles_ref          (BhProfiles   *profiles);
 void        _bh_profiles_unref        (BhProfiles   *profiles);
 /* The weight of @aspect in customer @customer's profile, 0 if none. */

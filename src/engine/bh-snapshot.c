@@ -1181,9 +1181,7 @@ build_profiles (BhSnapshot   *self,
   for (guint i = 0; i < n_parts; i++)
     was_cancelled |= cancelled[i];
 
-  profiles = g_new0 (BhProfiles, 1);
-  g_atomic_ref_count_init (&profiles->ref_count);
-  profiles->cutoff = cutoff;
+  profiles = _bh_profiles_new (cutoff);
 
   if (!was_cancelled)
     {
@@ -1236,6 +1234,18 @@ build_profiles (BhSnapshot   *self,
 
   g_debug ("Built %u profiles with %" G_GUINT64_FORMAT " entries in %.0f ms",
            self->n_customers, n, (g_get_monotonic_time () - started) / 1000.0);
+
+  return profiles;
+}
+
+/* Empty profiles for @cutoff, to be filled. */
+BhProfiles *
+_bh_profiles_new (gint64 cutoff)
+{
+  BhProfiles *profiles = g_new0 (BhProfiles, 1);
+
+  g_atomic_ref_count_init (&profiles->ref_count);
+  profiles->cutoff = cutoff;
 
   return profiles;
 }

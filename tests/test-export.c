@@ -172,6 +172,52 @@ test_export_columns (void)
 }
 
 static void
+test_export_extra_values (void)
+{
+  g_autoptr(BhTestVenue) venue = bh_test_venue_new ();
+  g_autoptr(BhPackage) package = bh_test_venue_build (venue, "Opera", BH_TEST_EVENT_OPERA);
+  g_autoptr(GArray) members = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *customers = NULL;
+  g_autofree char *text = NULL;
+  const char *tricky = "Gold \"plus\", Grüße\\ 🎻";
+  const BhMember *member;
+  gboolean found = FALSE;
+  guint n;
+
+  members = bh_engine_list_members (venue->engine, bh_package_get_id (package), -1, NULL,
+                                    &error);
+  g_assert_no_error (error);
+  member = &g_array_index (members, BhMember, members->len / 2);
+
+  /* A value the JSON of the extra columns has to escape, and a new column */
+  customers = g_strdup_printf ("customer_id,email,loyalty,zodiac\n"
+                               "%s,%s,\"Gold \"\"plus\"\", Grüße\\ 🎻\",=Leo\n",
+                               member->customer_id, member->email);
+  bh_test_venue_import (venue, "customers.csv", customers);
+
+  text = export_text (venue, bh_package_get_id (package), -1, ';', &n);
+  rows = parse_csv (text, ';');
+  g_assert_cmpint (column_of (g_ptr_array_index (rows, 0), "zodiac"), ==, 11);
+
+  for (guint i = 1; i < rows->len; i++)
+    {
+      char **row = g_ptr_array_index (rows, i);
+
+      if (g_str_equal (row[0], member->customer_id))
+        {
+          g_assert_cmpstr (row[9], ==, tricky);
+          g_assert_cmpstr (row[11], ==, "'=Leo");
+          found = TRUE;
+        }
+      else
+        g_assert_cmpstr (row[11], ==, "");
+    }
+  g_assert_true (found);
+}
+
+static void
 test_export_opt_out (void)
 {
   g_autoptr(BhTestVenue) venue = bh_test_venue_new ();
@@ -362,6 +408,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/export/columns", test_export_columns);
+  g_test_add_func ("/export/extra-values", test_export_extra_values);
   g_test_add_func ("/export/opt-out-after-build", test_export_opt_out);
   g_test_add_func ("/export/formulas-neutralised", test_export_formulas);
   g_test_add_func ("/export/delimiter", test_export_delimiter);

@@ -1143,6 +1143,9 @@ dup_column (sqlite3_stmt *stmt,
  *   post code must contain, without regard to case in ASCII letters
  * @error: return location for a #GError
  *
+ * Only a finished package has members to list; an expired, failed or
+ * unfinished one gives %BH_ERROR_WRONG_STATE.
+ *
  * Returns: (transfer full) (element-type BhMember): the members, best
  *   score first, or %NULL with @error set
  */

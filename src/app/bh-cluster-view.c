@@ -59,6 +59,8 @@ struct _BhClusterView
   GtkFilterListModel *filter_model;
   GtkStringFilter    *string_filter;
   GListStore         *members;
+  GPtrArray          *pending_items;
+  guint               splice_source;
 };
 
 G_DEFINE_FINAL_TYPE (BhClusterView, bh_cluster_view, ADW_TYPE_BIN)
@@ -120,6 +122,10 @@ update_count (BhClusterView *self)
   guint all = g_list_model_get_n_items (G_LIST_MODEL (self->members));
   g_autofree char *text = NULL;
 
+  /* Counts mean something once every member is in. */
+  if (self->pending_items != NULL)
+    return;
+
   if (shown == all)
     text = g_strdup_printf (ngettext ("%u customer", "%u customers", all), all);
   else
@@ -140,8 +146,10 @@ on_search_changed_cb (BhClusterView *self)
 }
 
 /* Cells. GTK 4.8's list views keep about two hundred rows alive, so a
- * search makes cells by the thousand; a signal factory spares parsing a
- * builder template for each of them. */
+ * search makes and binds cells by the thousand. Each cell is a single
+ * GtkInscription: unlike a label it does not measure its text for its
+ * size, and setting its text only redraws it. A signal factory spares
+ * parsing a builder template for each of them. */
 
 typedef const char *(*CellText) (BhMemberItem *item);
 
@@ -155,18 +163,60 @@ score_text (BhMemberItem *item)
   return text;
 }
 
+/* How wide a column wants to be, in characters. */
+static guint
+cell_chars (CellText cell_text)
+{
+  if (cell_text == score_text)
+    return 5;
+  if (cell_text == bh_member_item_get_customer_id
+      || cell_text == bh_member_item_get_post_code)
+    return 10;
+  if (cell_text == bh_member_item_get_why)
+    return 40;
+
+  return 24;
+}
+
+/* Reasons and addresses get long; the whole text is a hover away. The
+ * tooltip is asked for on hover rather than set on every bind. */
+static gboolean
+on_cell_query_tooltip_cb (GtkWidget  *widget,
+                          int         x,
+                          int         y,
+                          gboolean    keyboard,
+                          GtkTooltip *tooltip,
+                          gpointer    user_data)
+{
+  const char *text = gtk_inscription_get_text (GTK_INSCRIPTION (widget));
+
+  if (text == NULL || *text == '\0')
+    return FALSE;
+
+  gtk_tooltip_set_text (tooltip, text);
+
+  return TRUE;
+}
+
 static void
 setup_cell_cb (GtkSignalListItemFactory *factory,
                GtkListItem              *list_item,
                gpointer                  user_data)
 {
-  GtkWidget *label = gtk_label_new (NULL);
+  GtkInscription *cell = GTK_INSCRIPTION (gtk_inscription_new (NULL));
 
-  gtk_label_set_xalign (GTK_LABEL (label), user_data == score_text ? 1.0 : 0.0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_inscription_set_xalign (cell, user_data == score_text ? 1.0 : 0.0);
+  gtk_inscription_set_text_overflow (cell, GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
+  gtk_inscription_set_min_chars (cell, MIN (cell_chars (user_data), 5));
+  gtk_inscription_set_nat_chars (cell, cell_chars (user_data));
   if (user_data == score_text)
-    gtk_widget_add_css_class (label, "numeric");
-  gtk_list_item_set_child (list_item, label);
+    gtk_widget_add_css_class (GTK_WIDGET (cell), "numeric");
+  if (user_data == bh_member_item_get_why || user_data == bh_member_item_get_email)
+    {
+      gtk_widget_set_has_tooltip (GTK_WIDGET (cell), TRUE);
+      g_signal_connect (cell, "query-tooltip", G_CALLBACK (on_cell_query_tooltip_cb), NULL);
+    }
+  gtk_list_item_set_child (list_item, GTK_WIDGET (cell));
 }
 
 static void
@@ -175,14 +225,10 @@ bind_cell_cb (GtkSignalListItemFactory *factory,
               gpointer                  user_data)
 {
   CellText cell_text = user_data;
-  GtkLabel *label = GTK_LABEL (gtk_list_item_get_child (list_item));
+  GtkInscription *cell = GTK_INSCRIPTION (gtk_list_item_get_child (list_item));
   const char *text = cell_text (gtk_list_item_get_item (list_item));
 
-  gtk_label_set_text (label, text != NULL ? text : "");
-
-  /* Reasons and addresses get long; the whole text is a hover away. */
-  if (cell_text == bh_member_item_get_why || cell_text == bh_member_item_get_email)
-    gtk_widget_set_tooltip_text (GTK_WIDGET (label), text);
+  gtk_inscription_set_text (cell, text);
 }
 
 static void
@@ -214,6 +260,37 @@ make_items_thread (GTask        *task,
   g_task_return_pointer (task, g_steal_pointer (&items), (GDestroyNotify) g_ptr_array_unref);
 }
 
+/* The list view makes a row for each of the first couple of hundred items
+ * it gets; handed all at once, their cells cost one long stall. So the
+ * first items go in small steps, one per main loop iteration, and the
+ * rest, which get no rows, at once. */
+#define SPLICE_STEP 24
+#define SPLICE_ROWS 240
+
+static gboolean
+splice_step_cb (gpointer user_data)
+{
+  BhClusterView *self = user_data;
+  guint shown = g_list_model_get_n_items (G_LIST_MODEL (self->members));
+  guint left = self->pending_items->len - shown;
+  guint step = shown < SPLICE_ROWS ? MIN (left, SPLICE_STEP) : left;
+
+  g_list_store_splice (self->members, shown, 0,
+                       self->pending_items->pdata + shown, step);
+
+  if (shown + step < self->pending_items->len)
+    return G_SOURCE_CONTINUE;
+
+  g_debug ("Showing %u members", self->pending_items->len);
+
+  self->splice_source = 0;
+  g_clear_pointer (&self->pending_items, g_ptr_array_unref);
+  self->loading_members = FALSE;
+  update_count (self);
+
+  return G_SOURCE_REMOVE;
+}
+
 static void
 items_cb (GObject      *object,
           GAsyncResult *result,
@@ -227,11 +304,12 @@ items_cb (GObject      *object,
   if (items == NULL)
     return;
 
-  g_debug ("Showing %u members", items->len);
+  g_assert (self->pending_items == NULL);
 
-  self->loading_members = FALSE;
-  g_list_store_splice (self->members, 0, 0, items->pdata, items->len);
-  update_count (self);
+  gtk_stack_set_visible_child_name (self->members_stack, "list");
+  self->pending_items = g_steal_pointer (&items);
+  if (splice_step_cb (self))
+    self->splice_source = g_idle_add (splice_step_cb, self);
 }
 
 static void
@@ -422,6 +500,8 @@ bh_cluster_view_dispose (GObject *object)
   BhClusterView *self = (BhClusterView *)object;
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->splice_source, g_source_remove);
+  g_clear_pointer (&self->pending_items, g_ptr_array_unref);
   _bh_cluster_view_end_drag (self);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), BH_TYPE_CLUSTER_VIEW);

@@ -14,6 +14,7 @@
 #include "bh-cluster-card.h"
 #include "bh-cluster-view-private.h"
 #include "bh-export.h"
+#include "bh-format.h"
 #include "bh-member-item.h"
 
 /* One taste cluster: its card, its customers in a column view, and two
@@ -76,7 +77,7 @@ static void
 toast (BhClusterView *self,
        const char    *message)
 {
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+  adw_toast_overlay_add_toast (self->toast_overlay, bh_plain_toast_new (message));
 }
 
 /* Removes a file and the folder made for it alone. */
@@ -325,12 +326,16 @@ members_cb (GObject      *object,
   members = bh_backend_list_members_finish (BH_BACKEND (object), result, &error);
   if (members == NULL)
     {
+      g_autofree char *description = NULL;
+
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
 
+      /* Status page descriptions are markup. */
+      description = g_markup_escape_text (error->message, -1);
       self->loading_members = FALSE;
       adw_status_page_set_title (self->empty_status, _("Customers Not Available"));
-      adw_status_page_set_description (self->empty_status, error->message);
+      adw_status_page_set_description (self->empty_status, description);
       gtk_stack_set_visible_child_name (self->members_stack, "empty");
       return;
     }

@@ -1009,7 +1009,7 @@ build_action (GtkWidget  *widget,
   definition = collect_definition (self);
   if (!bh_definition_validate (definition, &error))
     {
-      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+      adw_toast_overlay_add_toast (self->toast_overlay, bh_plain_toast_new (error->message));
       return;
     }
 
@@ -1041,7 +1041,7 @@ load_ids_cb (GObject      *object,
   if (!g_file_load_contents_finish (G_FILE (object), result, &contents, &length, NULL, &error))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+        adw_toast_overlay_add_toast (self->toast_overlay, bh_plain_toast_new (error->message));
       return;
     }
 
@@ -1050,7 +1050,7 @@ load_ids_cb (GObject      *object,
       g_autofree char *name = g_file_get_basename (G_FILE (object));
       g_autofree char *message = g_strdup_printf (_("%s is not a UTF-8 text file"), name);
 
-      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+      adw_toast_overlay_add_toast (self->toast_overlay, bh_plain_toast_new (message));
       return;
     }
 

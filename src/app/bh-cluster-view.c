@@ -57,10 +57,11 @@ struct _BhClusterView
   GtkColumnViewColumn *score_column;
   GtkColumnViewColumn *why_column;
   GtkSortListModel   *sort_model;
-  GtkFilterListModel *filter_model;
-  GtkStringFilter    *string_filter;
   GListStore         *members;
+  GPtrArray          *all_items;
   GPtrArray          *pending_items;
+  guint               n_spliced;
+  guint               n_stale;
   guint               splice_source;
 };
 
@@ -119,8 +120,8 @@ new_private_file (const char  *name,
 static void
 update_count (BhClusterView *self)
 {
-  guint shown = g_list_model_get_n_items (G_LIST_MODEL (self->filter_model));
-  guint all = g_list_model_get_n_items (G_LIST_MODEL (self->members));
+  guint shown = g_list_model_get_n_items (G_LIST_MODEL (self->members));
+  guint all = self->all_items != NULL ? self->all_items->len : 0;
   g_autofree char *text = NULL;
 
   /* Counts mean something once every member is in. */
@@ -136,14 +137,6 @@ update_count (BhClusterView *self)
 
   if (!self->loading_members)
     gtk_stack_set_visible_child_name (self->members_stack, shown > 0 ? "list" : "empty");
-}
-
-static void
-on_search_changed_cb (BhClusterView *self)
-{
-  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
-
-  gtk_string_filter_set_search (self->string_filter, *text != '\0' ? text : NULL);
 }
 
 /* Cells. GTK 4.8's list views keep about two hundred rows alive, so a
@@ -261,10 +254,13 @@ make_items_thread (GTask        *task,
   g_task_return_pointer (task, g_steal_pointer (&items), (GDestroyNotify) g_ptr_array_unref);
 }
 
-/* The list view makes a row for each of the first couple of hundred items
- * it gets; handed all at once, their cells cost one long stall. So the
- * first items go in small steps, one per main loop iteration, and the
- * rest, which get no rows, at once. */
+/* What the list shows. The list view makes a row for each of the first
+ * couple of hundred items it gets, and GTK 4.8 makes new rows rather than
+ * reuse old ones; handed all at once, they cost one long stall. So the
+ * first items go in small steps, one per main loop iteration, replacing
+ * what was shown, and the rest, which get no rows, at once. A search
+ * shows its matches the same way rather than through a filter model,
+ * whose steps each replace most of the rows. */
 #define SPLICE_STEP 24
 #define SPLICE_ROWS 240
 
@@ -272,14 +268,16 @@ static gboolean
 splice_step_cb (gpointer user_data)
 {
   BhClusterView *self = user_data;
-  guint shown = g_list_model_get_n_items (G_LIST_MODEL (self->members));
-  guint left = self->pending_items->len - shown;
-  guint step = shown < SPLICE_ROWS ? MIN (left, SPLICE_STEP) : left;
+  guint done = self->n_spliced;
+  guint left = self->pending_items->len - done;
+  guint step = done < SPLICE_ROWS ? MIN (left, SPLICE_STEP) : left;
 
-  g_list_store_splice (self->members, shown, 0,
-                       self->pending_items->pdata + shown, step);
+  g_list_store_splice (self->members, done, self->n_stale,
+                       self->pending_items->pdata + done, step);
+  self->n_stale = 0;
+  self->n_spliced += step;
 
-  if (shown + step < self->pending_items->len)
+  if (self->n_spliced < self->pending_items->len)
     return G_SOURCE_CONTINUE;
 
   g_debug ("Showing %u members", self->pending_items->len);
@@ -290,6 +288,54 @@ splice_step_cb (gpointer user_data)
   update_count (self);
 
   return G_SOURCE_REMOVE;
+}
+
+/* Shows @items, a reference taken, in place of what the list shows. */
+static void
+show_items (BhClusterView *self,
+            GPtrArray     *items)
+{
+  g_clear_handle_id (&self->splice_source, g_source_remove);
+  g_clear_pointer (&self->pending_items, g_ptr_array_unref);
+
+  self->pending_items = g_ptr_array_ref (items);
+  self->n_spliced = 0;
+  self->n_stale = g_list_model_get_n_items (G_LIST_MODEL (self->members));
+  gtk_stack_set_visible_child_name (self->members_stack, "list");
+
+  if (splice_step_cb (self))
+    self->splice_source = g_idle_add (splice_step_cb, self);
+}
+
+/* Matching is a substring search over a few strings of each member,
+ * case-folded when the members were made: a few milliseconds for ten
+ * thousand of them. */
+static void
+on_search_changed_cb (BhClusterView *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  g_autofree char *folded = g_utf8_casefold (text, -1);
+  g_autoptr(GPtrArray) matches = NULL;
+
+  if (self->all_items == NULL)
+    return;
+
+  if (*folded == '\0')
+    {
+      show_items (self, self->all_items);
+      return;
+    }
+
+  matches = g_ptr_array_new_full (self->all_items->len, g_object_unref);
+  for (guint i = 0; i < self->all_items->len; i++)
+    {
+      BhMemberItem *item = g_ptr_array_index (self->all_items, i);
+
+      if (bh_member_item_matches (item, folded))
+        g_ptr_array_add (matches, g_object_ref (item));
+    }
+
+  show_items (self, matches);
 }
 
 static void
@@ -305,12 +351,10 @@ items_cb (GObject      *object,
   if (items == NULL)
     return;
 
-  g_assert (self->pending_items == NULL);
+  g_assert (self->all_items == NULL);
 
-  gtk_stack_set_visible_child_name (self->members_stack, "list");
-  self->pending_items = g_steal_pointer (&items);
-  if (splice_step_cb (self))
-    self->splice_source = g_idle_add (splice_step_cb, self);
+  self->all_items = g_steal_pointer (&items);
+  on_search_changed_cb (self);
 }
 
 static void
@@ -507,6 +551,7 @@ bh_cluster_view_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->splice_source, g_source_remove);
   g_clear_pointer (&self->pending_items, g_ptr_array_unref);
+  g_clear_pointer (&self->all_items, g_ptr_array_unref);
   _bh_cluster_view_end_drag (self);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), BH_TYPE_CLUSTER_VIEW);
@@ -569,8 +614,6 @@ bh_cluster_view_class_init (BhClusterViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BhClusterView, score_column);
   gtk_widget_class_bind_template_child (widget_class, BhClusterView, why_column);
   gtk_widget_class_bind_template_child (widget_class, BhClusterView, sort_model);
-  gtk_widget_class_bind_template_child (widget_class, BhClusterView, filter_model);
-  gtk_widget_class_bind_template_child (widget_class, BhClusterView, string_filter);
   gtk_widget_class_bind_template_child (widget_class, BhClusterView, members);
 
   gtk_widget_class_install_action (widget_class, "cluster.download", NULL, download_action);
@@ -595,8 +638,6 @@ bh_cluster_view_init (BhClusterView *self)
 
   g_signal_connect_object (self->search_entry, "search-changed",
                            G_CALLBACK (on_search_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->filter_model, "items-changed",
-                           G_CALLBACK (update_count), self, G_CONNECT_SWAPPED);
 }
 
 /**
@@ -675,7 +716,7 @@ _bh_cluster_view_is_busy (BhClusterView *self)
   g_return_val_if_fail (BH_IS_CLUSTER_VIEW (self), FALSE);
 
   return self->loading_members || self->preparing_drag || self->exporting
-         || gtk_filter_list_model_get_pending (self->filter_model) > 0
+         || self->pending_items != NULL
          || gtk_sort_list_model_get_pending (self->sort_model) > 0;
 }
 

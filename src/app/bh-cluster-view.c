@@ -33,11 +33,13 @@ struct _BhClusterView
   BhPackage          *package;
   BhCluster          *cluster;
   GCancellable       *cancellable;
+  GCancellable       *search_cancellable;
   GtkDragSource      *drag_source;
   GFile              *drag_export_file;
   GBytes             *drag_csv;
   GFile              *drag_file;
   guint               loading_members : 1;
+  guint               searching : 1;
   guint               preparing_drag : 1;
   guint               exporting : 1;
 
@@ -307,35 +309,91 @@ show_items (BhClusterView *self,
     self->splice_source = g_idle_add (splice_step_cb, self);
 }
 
-/* Matching is a substring search over a few strings of each member,
- * case-folded when the members were made: a few milliseconds for ten
- * thousand of them. */
+/* A search matches the case-folded text of every member, which at a
+ * hundred thousand members takes longer than a main loop iteration may:
+ * a worker makes the list of matches and hands it over whole. */
+typedef struct
+{
+  GPtrArray *items;
+  char      *folded;
+} Search;
+
+static void
+search_free (Search *search)
+{
+  g_clear_pointer (&search->items, g_ptr_array_unref);
+  g_clear_pointer (&search->folded, g_free);
+  g_free (search);
+}
+
+static void
+search_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  Search *search = task_data;
+  g_autoptr(GPtrArray) matches = NULL;
+
+  matches = g_ptr_array_new_full (search->items->len / 4, g_object_unref);
+  for (guint i = 0; i < search->items->len; i++)
+    {
+      BhMemberItem *item = g_ptr_array_index (search->items, i);
+
+      if (bh_member_item_matches (item, search->folded))
+        g_ptr_array_add (matches, g_object_ref (item));
+    }
+
+  g_task_return_pointer (task, g_steal_pointer (&matches), (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+search_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  BhClusterView *self = BH_CLUSTER_VIEW (object);
+  g_autoptr(GPtrArray) matches = NULL;
+
+  /* A search overtaken by a newer one comes back cancelled. */
+  matches = g_task_propagate_pointer (G_TASK (result), NULL);
+  if (matches == NULL)
+    return;
+
+  self->searching = FALSE;
+  show_items (self, matches);
+}
+
 static void
 on_search_changed_cb (BhClusterView *self)
 {
   const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
-  g_autofree char *folded = g_utf8_casefold (text, -1);
-  g_autoptr(GPtrArray) matches = NULL;
+  g_autoptr(GTask) task = NULL;
+  Search *search;
 
   if (self->all_items == NULL)
     return;
 
-  if (*folded == '\0')
+  g_cancellable_cancel (self->search_cancellable);
+  g_clear_object (&self->search_cancellable);
+
+  if (*text == '\0')
     {
+      self->searching = FALSE;
       show_items (self, self->all_items);
       return;
     }
 
-  matches = g_ptr_array_new_full (self->all_items->len, g_object_unref);
-  for (guint i = 0; i < self->all_items->len; i++)
-    {
-      BhMemberItem *item = g_ptr_array_index (self->all_items, i);
+  search = g_new0 (Search, 1);
+  search->items = g_ptr_array_ref (self->all_items);
+  search->folded = g_utf8_casefold (text, -1);
 
-      if (bh_member_item_matches (item, folded))
-        g_ptr_array_add (matches, g_object_ref (item));
-    }
-
-  show_items (self, matches);
+  self->searching = TRUE;
+  self->search_cancellable = g_cancellable_new ();
+  task = g_task_new (self, self->search_cancellable, search_cb, NULL);
+  g_task_set_source_tag (task, on_search_changed_cb);
+  g_task_set_task_data (task, search, (GDestroyNotify) search_free);
+  g_task_run_in_thread (task, search_thread);
 }
 
 static void
@@ -549,6 +607,7 @@ bh_cluster_view_dispose (GObject *object)
   BhClusterView *self = (BhClusterView *)object;
 
   g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->search_cancellable);
   g_clear_handle_id (&self->splice_source, g_source_remove);
   g_clear_pointer (&self->pending_items, g_ptr_array_unref);
   g_clear_pointer (&self->all_items, g_ptr_array_unref);
@@ -568,6 +627,7 @@ bh_cluster_view_finalize (GObject *object)
   g_clear_object (&self->package);
   g_clear_object (&self->cluster);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->search_cancellable);
   g_clear_pointer (&self->drag_csv, g_bytes_unref);
   g_clear_object (&self->drag_export_file);
 
@@ -716,7 +776,7 @@ _bh_cluster_view_is_busy (BhClusterView *self)
   g_return_val_if_fail (BH_IS_CLUSTER_VIEW (self), FALSE);
 
   return self->loading_members || self->preparing_drag || self->exporting
-         || self->pending_items != NULL
+         || self->searching || self->pending_items != NULL
          || gtk_sort_list_model_get_pending (self->sort_model) > 0;
 }
 

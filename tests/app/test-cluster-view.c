@@ -208,25 +208,6 @@ assert_no_opted_out (const char *csv)
   g_assert_cmpuint (checked, >, 0);
 }
 
-/* Whether a label below @widget shows @text within its text. */
-static gboolean
-shows_text (GtkWidget  *widget,
-            const char *text)
-{
-  if (GTK_IS_LABEL (widget) && strstr (gtk_label_get_text (GTK_LABEL (widget)), text) != NULL)
-    return TRUE;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      if (shows_text (child, text))
-        return TRUE;
-    }
-
-  return FALSE;
-}
-
 static void
 test_cluster_view_save (Fixture       *fixture,
                         gconstpointer  data)
@@ -259,8 +240,9 @@ test_cluster_view_save (Fixture       *fixture,
   /* The toast names the file, title and all, without taking it for
    * markup (which would warn, and warnings fail the test). */
   bh_test_iterate ();
-  g_assert_true (shows_text (fixture->window, name));
-  g_assert_true (shows_text (fixture->window, bh_package_get_title (package)));
+  g_assert_true (bh_test_has_label (fixture->window, name, TRUE));
+  g_assert_true (bh_test_has_label (fixture->window, bh_package_get_title (package),
+                                    TRUE));
 
   g_unlink (path);
   g_rmdir (dir);

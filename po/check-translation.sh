@@ -5,11 +5,12 @@
 # check-translation.sh SOURCE_ROOT LANG
 #
 # Fails if a file in src/app, src/backend, src/engine or src/cli marks
-# strings for translation but is missing from po/POTFILES.in. Then extracts the messages from the
-# files in po/POTFILES.in as they are now, merges po/LANG.po with them,
-# and fails if a message is untranslated or fuzzy, or if the result does
-# not compile. Nothing in the source tree changes. Exits 77 (skipped) when
-# the gettext tools are missing.
+# strings for translation but is missing from po/POTFILES.in. Then
+# extracts the messages from the files in po/POTFILES.in as they are
+# now, merges po/LANG.po with them, and fails if a message is
+# untranslated or fuzzy, or if the result does not compile. Nothing in
+# the source tree changes. Exits 77 (skipped) when the gettext tools are
+# missing.
 set -eu
 
 top=$1

@@ -8,13 +8,12 @@
 
 #include "config.h"
 
-#include "bh-i18n.h"
-
 #include <math.h>
 #include <string.h>
 
 #include "bh-builder-private.h"
 #include "bh-error.h"
+#include "bh-i18n.h"
 #include "bh-package.h"
 
 /*

@@ -8,13 +8,12 @@
 
 #include "config.h"
 
-#include "bh-i18n.h"
-
 #include <stdio.h>
 #include <string.h>
 
 #include "bh-catalog.h"
 #include "bh-error.h"
+#include "bh-i18n.h"
 
 /*
  * What the store holds, for `backhaul-cli stats` and `events` and for the

@@ -8,8 +8,6 @@
 
 #include "config.h"
 
-#include "bh-i18n.h"
-
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -19,6 +17,7 @@
 
 #include "bh-csv.h"
 #include "bh-error.h"
+#include "bh-i18n.h"
 
 /*
  * A streaming reader of RFC 4180 CSV files.

@@ -8,12 +8,11 @@
 
 #include "config.h"
 
-#include "bh-i18n.h"
-
 #include <math.h>
 
 #include "bh-definition.h"
 #include "bh-error.h"
+#include "bh-i18n.h"
 
 /*
  * The default interest threshold. Interest (see bh-snapshot.c) is the

@@ -8,8 +8,6 @@
 
 #include "config.h"
 
-#include "bh-i18n.h"
-
 #include <errno.h>
 #include <math.h>
 #include <string.h>
@@ -17,6 +15,7 @@
 #include "bh-demo.h"
 #include "bh-demo-private.h"
 #include "bh-error.h"
+#include "bh-i18n.h"
 
 /* The generator streams customers, their sales and their truth straight
  * into the files; only the events live in memory. Everything random comes

@@ -8,10 +8,9 @@
 
 #include "config.h"
 
-#include "bh-i18n.h"
-
 #include "bh-engine-private.h"
 #include "bh-error.h"
+#include "bh-i18n.h"
 
 /*
  * CSV export of a package or one of its clusters for the CRM: UTF-8,

@@ -8,12 +8,11 @@
 
 #include "config.h"
 
-#include "bh-i18n.h"
-
 #include "bh-builder.h"
 #include "bh-catalog.h"
 #include "bh-engine-private.h"
 #include "bh-error.h"
+#include "bh-i18n.h"
 #include "bh-import.h"
 #include "bh-package-private.h"
 

@@ -8,12 +8,11 @@
 
 #include "config.h"
 
-#include "bh-i18n.h"
-
 #include <string.h>
 
 #include "bh-builder-private.h"
 #include "bh-error.h"
+#include "bh-i18n.h"
 
 /*
  * "How well would Backhaul have done?" For each event, a package with

@@ -9,7 +9,6 @@
 #include "config.h"
 
 #include "bh-i18n.h"
-
 #include "bh-package.h"
 
 /**

@@ -8,8 +8,6 @@
 
 #include "config.h"
 
-#include "bh-i18n.h"
-
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -20,6 +18,7 @@
 #include "bh-csv.h"
 #include "bh-error.h"
 #include "bh-format.h"
+#include "bh-i18n.h"
 #include "bh-import.h"
 #include "bh-import-private.h"
 #include "bh-snapshot-private.h"

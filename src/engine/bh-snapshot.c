@@ -8,13 +8,12 @@
 
 #include "config.h"
 
-#include "bh-i18n.h"
-
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "bh-error.h"
+#include "bh-i18n.h"
 #include "bh-snapshot-private.h"
 
 /*

@@ -8,11 +8,10 @@
 
 #include "config.h"
 
-#include "bh-i18n.h"
-
 #include <glib/gstdio.h>
 
 #include "bh-error.h"
+#include "bh-i18n.h"
 #include "bh-store.h"
 
 /*

@@ -74,6 +74,9 @@ _bh_cli_parse_options (GOptionContext   *context,
 {
   g_autoptr(GError) error = NULL;
 
+  /* Texts a command marks with N_() are shown translated in --help. */
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+
   if (!g_option_context_parse (context, argc, argv, &error))
     {
       g_printerr ("backhaul-cli: %s\n", error->message);

@@ -717,6 +717,8 @@ insert_members_locked (BhEngine       *self,
                        GCancellable   *cancellable,
                        GError        **error)
 {
+  /* Looked up once, not for each of up to a million members. */
+  const char *failed = _("Could not store the package's members");
   g_autoptr(sqlite3_stmt) stmt = NULL;
 
   if (!(stmt = bh_store_prepare (self->store,
@@ -741,7 +743,7 @@ insert_members_locked (BhEngine       *self,
       sqlite3_bind_double (stmt, 4, member->score);
       sqlite3_bind_text (stmt, 5, member->why, -1, SQLITE_STATIC);
 
-      if (!_bh_engine_step_done (self, stmt, _("Could not store the package's members"), error))
+      if (!_bh_engine_step_done (self, stmt, failed, error))
         return FALSE;
     }
 

@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 
 #include "bh-error.h"
+#include "bh-i18n.h"
 #include "bh-store.h"
 
 /*
@@ -237,8 +238,8 @@ bh_store_exec (BhStore     *self,
   if (sqlite3_exec (self->db, sql, NULL, NULL, &message) != SQLITE_OK)
     {
       g_set_error (error, BH_ERROR, BH_ERROR_STORE,
-                   "The store at %s failed: %s",
-                   self->path, message ? message : "unknown error");
+                   _("The store at %s failed: %s"),
+                   self->path, message ? message : _("unknown error"));
       sqlite3_free (message);
       return FALSE;
     }
@@ -257,7 +258,7 @@ bh_store_prepare (BhStore     *self,
 
   if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
     {
-      bh_store_set_error (self, error, "Could not prepare a query");
+      bh_store_set_error (self, error, _("Could not prepare a query"));
       return NULL;
     }
 
@@ -348,11 +349,58 @@ bh_store_set_setting (BhStore     *self,
 
   if (sqlite3_step (stmt) != SQLITE_DONE)
     {
-      bh_store_set_error (self, error, "Could not save a setting");
+      bh_store_set_error (self, error, _("Could not save a setting"));
       return FALSE;
     }
 
   return TRUE;
+}
+
+/**
+ * bh_store_get_data_generation:
+ * @self: a store
+ *
+ * A number that changes whenever the venue's data (customers, events,
+ * aspects, categories, sales) changes: every import increments it in its
+ * own transaction. The snapshot cache is valid only for the generation it
+ * was written at.
+ *
+ * Returns: the data generation, 0 for a store nothing was imported into
+ */
+gint64
+bh_store_get_data_generation (BhStore *self)
+{
+  g_autofree char *text = NULL;
+
+  g_return_val_if_fail (BH_IS_STORE (self), 0);
+
+  text = bh_store_get_setting (self, "data-generation");
+
+  return text != NULL ? g_ascii_strtoll (text, NULL, 10) : 0;
+}
+
+/**
+ * bh_store_bump_data_generation:
+ * @self: a store, inside a write transaction
+ * @error: return location for a #GError
+ *
+ * Increments the data generation. Call it in the transaction that changes
+ * the data, so that a rollback leaves the generation as it was.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+bh_store_bump_data_generation (BhStore  *self,
+                               GError  **error)
+{
+  g_return_val_if_fail (BH_IS_STORE (self), FALSE);
+  g_return_val_if_fail (!sqlite3_get_autocommit (self->db), FALSE);
+
+  return bh_store_exec (self,
+                        "INSERT INTO setting (key, value) VALUES ('data-generation', '1') "
+                        "ON CONFLICT (key) DO UPDATE "
+                        "SET value = CAST (CAST (value AS INTEGER) + 1 AS TEXT)",
+                        error);
 }
 
 static gboolean
@@ -417,7 +465,7 @@ bh_store_open_at_version (const char  *data_dir,
       int errsv = errno;
 
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
-                   "Could not create the data folder %s: %s",
+                   _("Could not create the data folder %s: %s"),
                    data_dir, g_strerror (errsv));
       return NULL;
     }
@@ -428,7 +476,7 @@ bh_store_open_at_version (const char  *data_dir,
 
   if (sqlite3_open_v2 (self->path, &self->db, flags, NULL) != SQLITE_OK)
     {
-      bh_store_set_error (self, error, "Could not open the store");
+      bh_store_set_error (self, error, _("Could not open the store"));
       return NULL;
     }
 
@@ -438,7 +486,7 @@ bh_store_open_at_version (const char  *data_dir,
   if (found < 0)
     {
       g_set_error (error, BH_ERROR, BH_ERROR_STORE,
-                   "%s is not a Backhaul store: %s",
+                   _("%s is not a Backhaul store: %s"),
                    self->path, sqlite3_errmsg (self->db));
       return NULL;
     }
@@ -446,10 +494,10 @@ bh_store_open_at_version (const char  *data_dir,
   if (found > BH_STORE_SCHEMA_VERSION)
     {
       g_set_error (error, BH_ERROR, BH_ERROR_STORE_TOO_NEW,
-                   "The store %s was written by a newer version of Backhaul "
-                   "(schema version %d; this version knows up to %d). "
-                   "It was not opened and nothing in it was changed; "
-                   "update Backhaul to use it.",
+                   _("The store %s was written by a newer version of Backhaul "
+                     "(schema version %d; this version knows up to %d). "
+                     "It was not opened and nothing in it was changed; "
+                     "update Backhaul to use it."),
                    self->path, found, BH_STORE_SCHEMA_VERSION);
       return NULL;
     }

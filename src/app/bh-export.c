@@ -1,0 +1,272 @@
+/* bh-export.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ * Copyright 2026 The Backhaul authors
+ */
+
+#define G_LOG_DOMAIN "bh-export"
+
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "bh-export.h"
+#include "bh-settings.h"
+
+/* What the package view and the cluster view share to hand lists out:
+ * the save dialog, the file name suggested in it, and the private folder
+ * that dragged lists pass through. */
+
+/* The delimiter chosen in the preferences; a comma where they are not
+ * installed. */
+char
+bh_export_get_delimiter (void)
+{
+  g_autoptr(GSettings) settings = bh_settings_dup_optional ();
+  g_autofree char *delimiter = NULL;
+
+  if (settings == NULL)
+    return ',';
+
+  delimiter = g_settings_get_string (settings, "export-delimiter");
+
+  return g_strcmp0 (delimiter, ";") == 0 ? ';' : ',';
+}
+
+/* "Spring Gala – Baroque lovers.csv", with nothing a file system refuses. */
+char *
+bh_export_suggest_name (const char *package_title,
+                        const char *cluster_name)
+{
+  g_autofree char *name = NULL;
+
+  g_return_val_if_fail (package_title != NULL, NULL);
+
+  if (cluster_name != NULL)
+    name = g_strdup_printf ("%s – %s.csv", package_title, cluster_name);
+  else
+    name = g_strdup_printf ("%s.csv", package_title);
+
+  g_strdelimit (name, "/\\:*?\"<>|", '-');
+  if (name[0] == '.')
+    name[0] = '_';
+
+  return g_steal_pointer (&name);
+}
+
+typedef struct
+{
+  BhExportFileFunc func;
+  gpointer         user_data;
+  GDestroyNotify   user_data_free;
+} Choice;
+
+static void
+on_save_response_cb (GtkNativeDialog *dialog,
+                     int              response,
+                     gpointer         data)
+{
+  Choice *choice = data;
+  g_autoptr(GFile) file = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+
+  if (file != NULL)
+    choice->func (file, choice->user_data);
+
+  if (choice->user_data_free != NULL)
+    choice->user_data_free (choice->user_data);
+  g_free (choice);
+
+  gtk_native_dialog_destroy (dialog);
+  g_object_unref (dialog);
+}
+
+/* Asks for a CSV file to save to (@suggested_name set) or to read from
+ * (@suggested_name %NULL) and calls @func with it, unless the user
+ * cancels; @user_data_free runs in either case. */
+void
+bh_export_choose_file (GtkWidget        *widget,
+                       const char       *title,
+                       const char       *suggested_name,
+                       BhExportFileFunc  func,
+                       gpointer          user_data,
+                       GDestroyNotify    user_data_free)
+{
+  GtkFileChooserNative *dialog;
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  gboolean save = suggested_name != NULL;
+  GtkRoot *root;
+  Choice *choice;
+
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+  g_return_if_fail (title != NULL);
+  g_return_if_fail (func != NULL);
+
+  root = gtk_widget_get_root (widget);
+  dialog = gtk_file_chooser_native_new (title,
+                                        GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                        save ? GTK_FILE_CHOOSER_ACTION_SAVE
+                                             : GTK_FILE_CHOOSER_ACTION_OPEN,
+                                        save ? _("_Save") : _("_Load"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  if (save)
+    gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), suggested_name);
+
+  gtk_file_filter_set_name (filter, _("CSV files"));
+  gtk_file_filter_add_mime_type (filter, "text/csv");
+  gtk_file_filter_add_mime_type (filter, "text/plain");
+  gtk_file_filter_add_suffix (filter, "csv");
+  gtk_file_filter_add_suffix (filter, "txt");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+
+  choice = g_new0 (Choice, 1);
+  choice->func = func;
+  choice->user_data = user_data;
+  choice->user_data_free = user_data_free;
+  g_signal_connect (dialog, "response", G_CALLBACK (on_save_response_cb), choice);
+
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static void
+export_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GFile *file = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *where = NULL;
+  guint rows = 0;
+
+  if (!bh_backend_export_finish (BH_BACKEND (object), result, &rows, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_task_return_error (task, g_steal_pointer (&error));
+      else
+        g_task_return_pointer (task,
+                               g_strdup_printf (_("The list could not be saved: %s"),
+                                                error->message),
+                               g_free);
+      return;
+    }
+
+  g_debug ("Saved a list of %u members", rows);
+
+  where = g_file_get_parse_name (file);
+  g_task_return_pointer (task,
+                         g_strdup_printf (ngettext ("Saved %u customer to %s",
+                                                    "Saved %u customers to %s",
+                                                    rows),
+                                          rows, where),
+                         g_free);
+}
+
+/* Exports a package (@cluster -1) or a cluster to @file with the
+ * preferred delimiter. */
+void
+bh_export_save_async (BhBackend           *backend,
+                      gint64               package_id,
+                      int                  cluster,
+                      GFile               *file,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (BH_IS_BACKEND (backend));
+  g_return_if_fail (G_IS_FILE (file));
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, bh_export_save_async);
+  g_task_set_task_data (task, g_object_ref (file), g_object_unref);
+
+  bh_backend_export_async (backend, package_id, cluster, bh_export_get_delimiter (), file,
+                           cancellable, export_cb, task);
+}
+
+/* What to tell the user, in a toast: where the list went, or why it did
+ * not; %NULL with @error set only when cancelled. */
+char *
+bh_export_save_finish (GAsyncResult  *result,
+                       GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* $XDG_CACHE_HOME/backhaul/drag, made if needed and kept private. */
+char *
+bh_export_dup_drag_folder (GError **error)
+{
+  g_autofree char *folder = NULL;
+
+  folder = g_build_filename (g_get_user_cache_dir (), "backhaul", "drag", NULL);
+
+  if (g_mkdir_with_parents (folder, 0700) != 0 || g_chmod (folder, 0700) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   _("Cannot make the folder %s: %s"), folder, g_strerror (saved_errno));
+      return NULL;
+    }
+
+  return g_steal_pointer (&folder);
+}
+
+/* Removes @path and, if it is a folder, all below it; links are removed,
+ * never followed. */
+void
+bh_export_remove_tree (const char *path)
+{
+  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+    {
+      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+      const char *name;
+
+      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+
+          bh_export_remove_tree (child);
+        }
+    }
+
+  if (g_remove (path) != 0 && errno != ENOENT)
+    g_warning ("Cannot remove %s: %s", path, g_strerror (errno));
+}
+
+/* Lists left behind by a drag that never ended, for example when the app
+ * was killed during it. Called on startup. */
+void
+bh_export_clean_drag_folder (void)
+{
+  g_autofree char *folder = NULL;
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+  guint removed = 0;
+
+  folder = bh_export_dup_drag_folder (NULL);
+  if (folder == NULL)
+    return;
+
+  dir = g_dir_open (folder, 0, NULL);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (folder, name, NULL);
+
+      bh_export_remove_tree (child);
+      removed++;
+    }
+
+  if (removed > 0)
+    g_debug ("Removed %u dragged lists left behind", removed);
+}

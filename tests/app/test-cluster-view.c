@@ -1,0 +1,384 @@
+/* test-cluster-view.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ * Copyright 2026 The Backhaul authors
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "bh-cluster-view-private.h"
+#include "bh-export.h"
+#include "bh-member-item.h"
+#include "bh-test-fixture.h"
+#include "bh-test-util.h"
+
+/* One package built by the engine, shared by the tests; each opens the
+ * view on its largest cluster. */
+
+static BhEngine *engine;
+static BhPackage *package;
+
+typedef struct
+{
+  BhBackend     *backend;
+  BhCluster     *cluster;
+  BhClusterView *view;
+  GtkWidget     *window;
+} Fixture;
+
+static gboolean
+view_idle (gpointer data)
+{
+  return !_bh_cluster_view_is_busy (data);
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  GListModel *clusters = bh_package_get_clusters (package);
+  guint most = 0;
+
+  g_assert_cmpuint (g_list_model_get_n_items (clusters), >, 0);
+  for (guint i = 0; i < g_list_model_get_n_items (clusters); i++)
+    {
+      g_autoptr(BhCluster) cluster = g_list_model_get_item (clusters, i);
+
+      if (bh_cluster_get_figures (cluster)->members > most)
+        {
+          most = bh_cluster_get_figures (cluster)->members;
+          g_set_object (&fixture->cluster, cluster);
+        }
+    }
+  g_assert_cmpuint (most, >, 1);
+
+  fixture->backend = bh_test_new_backend ();
+  fixture->view = BH_CLUSTER_VIEW (bh_cluster_view_new (fixture->backend, package,
+                                                        fixture->cluster));
+  fixture->window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1100, 800);
+  gtk_window_set_child (GTK_WINDOW (fixture->window), GTK_WIDGET (fixture->view));
+  gtk_window_present (GTK_WINDOW (fixture->window));
+
+  bh_test_wait_until (view_idle, fixture->view);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  bh_test_iterate ();
+  g_clear_object (&fixture->cluster);
+  g_clear_object (&fixture->backend);
+}
+
+static GArray *
+list_members (Fixture *fixture)
+{
+  g_autoptr(GError) error = NULL;
+  GArray *members;
+
+  members = bh_engine_list_members (engine, bh_package_get_id (package),
+                                    bh_cluster_get_index (fixture->cluster), NULL, &error);
+  g_assert_no_error (error);
+
+  return members;
+}
+
+static char *
+engine_csv (Fixture *fixture)
+{
+  return bh_test_export (engine, bh_package_get_id (package),
+                         bh_cluster_get_index (fixture->cluster),
+                         bh_export_get_delimiter ());
+}
+
+static gboolean
+contains_folded (const char *text,
+                 const char *folded_query)
+{
+  g_autofree char *folded = NULL;
+
+  if (text == NULL)
+    return FALSE;
+
+  folded = g_utf8_casefold (text, -1);
+
+  return strstr (folded, folded_query) != NULL;
+}
+
+static void
+test_cluster_view_members (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(GArray) members = list_members (fixture);
+  GListModel *rows = _bh_cluster_view_get_rows (fixture->view);
+  g_autoptr(GHashTable) ids = g_hash_table_new (g_str_hash, g_str_equal);
+
+  g_assert_cmpuint (g_list_model_get_n_items (rows), ==, members->len);
+
+  for (guint i = 0; i < members->len; i++)
+    g_hash_table_add (ids, g_array_index (members, BhMember, i).customer_id);
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    {
+      g_autoptr(BhMemberItem) item = g_list_model_get_item (rows, i);
+
+      g_assert_true (g_hash_table_contains (ids, bh_member_item_get_customer_id (item)));
+    }
+
+  bh_test_screenshot (fixture->window, "cluster-view");
+}
+
+static void
+search_for (Fixture    *fixture,
+            const char *query)
+{
+  GtkEditable *search = _bh_cluster_view_get_search (fixture->view);
+
+  gtk_editable_set_text (search, query);
+  g_signal_emit_by_name (search, "search-changed");
+  bh_test_wait_until (view_idle, fixture->view);
+}
+
+static void
+test_cluster_view_search (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(GArray) members = list_members (fixture);
+  GListModel *rows = _bh_cluster_view_get_rows (fixture->view);
+  const BhMember *last = &g_array_index (members, BhMember, members->len - 1);
+  const char *queries[] = { last->last_name, last->post_code, last->customer_id };
+
+  for (guint q = 0; q < G_N_ELEMENTS (queries); q++)
+    {
+      g_autofree char *folded = NULL;
+      guint expected = 0;
+
+      if (queries[q] == NULL || *queries[q] == '\0' || strchr (queries[q], ' ') != NULL)
+        continue;
+
+      folded = g_utf8_casefold (queries[q], -1);
+      for (guint i = 0; i < members->len; i++)
+        {
+          const BhMember *member = &g_array_index (members, BhMember, i);
+
+          if (contains_folded (member->customer_id, folded)
+              || contains_folded (member->first_name, folded)
+              || contains_folded (member->last_name, folded)
+              || contains_folded (member->email, folded)
+              || contains_folded (member->post_code, folded))
+            expected++;
+        }
+
+      search_for (fixture, queries[q]);
+
+      g_assert_cmpuint (expected, >, 0);
+      g_assert_cmpuint (g_list_model_get_n_items (rows), ==, expected);
+      g_assert_cmpuint (g_list_model_get_n_items (rows), <=, members->len);
+    }
+
+  search_for (fixture, "");
+  g_assert_cmpuint (g_list_model_get_n_items (rows), ==, members->len);
+}
+
+static void
+assert_no_opted_out (const char *csv)
+{
+  g_autoptr(GHashTable) opted_out = bh_test_load_opted_out ();
+  g_auto(GStrv) lines = g_strsplit (csv, "\n", -1);
+  guint checked = 0;
+
+  /* The first column is the customer id; the first line the header. */
+  for (guint i = 1; lines[i] != NULL; i++)
+    {
+      g_autofree char *id = g_strndup (lines[i], strcspn (lines[i], ",;\r"));
+
+      if (*id == '\0')
+        continue;
+
+      g_assert_false (g_hash_table_contains (opted_out, id));
+      checked++;
+    }
+
+  g_assert_cmpuint (checked, >, 0);
+}
+
+static void
+test_cluster_view_save (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autofree char *dir = g_dir_make_tmp ("backhaul-save-XXXXXX", NULL);
+  g_autofree char *name = _bh_cluster_view_dup_suggested_name (fixture->view);
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autofree char *expected = engine_csv (fixture);
+  g_autofree char *contents = NULL;
+  g_autofree char *expected_name = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* File names keep the title, but not the characters file managers and
+   * other systems refuse. */
+  expected_name = g_strdup_printf ("%s – %s.csv", bh_package_get_title (package),
+                                   bh_cluster_get_name (fixture->cluster));
+  g_strdelimit (expected_name, "<>", '-');
+  g_assert_cmpstr (name, ==, expected_name);
+
+  _bh_cluster_view_save_to (fixture->view, file);
+  g_assert_true (_bh_cluster_view_is_busy (fixture->view));
+  bh_test_wait_until (view_idle, fixture->view);
+
+  g_file_get_contents (path, &contents, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (contents, ==, expected);
+  assert_no_opted_out (contents);
+
+  /* The toast names the file, title and all, without taking it for
+   * markup (which would warn, and warnings fail the test). */
+  bh_test_iterate ();
+  g_assert_true (bh_test_has_label (fixture->window, name, TRUE));
+  g_assert_true (bh_test_has_label (fixture->window, bh_package_get_title (package),
+                                    TRUE));
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+static void
+test_cluster_view_drag (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  GtkDragSource *source = _bh_cluster_view_get_drag_source (fixture->view);
+  g_autoptr(GdkContentProvider) content = NULL;
+  g_autoptr(GdkContentFormats) formats = NULL;
+  g_autoptr(GOutputStream) stream = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) folder = NULL;
+  g_autofree char *expected = engine_csv (fixture);
+  g_autofree char *contents = NULL;
+  g_autofree char *drag_folder = NULL;
+  g_autofree char *written = NULL;
+  g_autofree char *expected_name = NULL;
+  g_autofree char *name = NULL;
+  GValue value = G_VALUE_INIT;
+  GdkFileList *file_list;
+  GSList *files;
+  GFile *file;
+  struct stat info;
+
+  g_signal_emit_by_name (source, "prepare", 10.0, 10.0, &content);
+  g_assert_nonnull (content);
+
+  /* A file for file managers and upload areas, and the CSV itself. */
+  formats = gdk_content_provider_ref_formats (content);
+  g_assert_true (gdk_content_formats_contain_mime_type (formats, "text/csv"));
+  g_assert_true (gdk_content_formats_contain_gtype (formats, GDK_TYPE_FILE_LIST));
+
+  g_value_init (&value, GDK_TYPE_FILE_LIST);
+  gdk_content_provider_get_value (content, &value, &error);
+  g_assert_no_error (error);
+  file_list = g_value_get_boxed (&value);
+  files = gdk_file_list_get_files (file_list);
+  g_assert_cmpuint (g_slist_length (files), ==, 1);
+  file = g_object_ref (files->data);
+  g_slist_free (files);
+  g_value_unset (&value);
+
+  /* It lies in the private folder, is named for the cluster, and holds
+   * what the engine exports. */
+  drag_folder = g_build_filename (g_get_user_cache_dir (), "backhaul", "drag", NULL);
+  g_assert_cmpint (g_stat (drag_folder, &info), ==, 0);
+  g_assert_cmpint (info.st_mode & 0777, ==, 0700);
+  g_assert_true (g_str_has_prefix (g_file_peek_path (file), drag_folder));
+  name = g_file_get_basename (file);
+  expected_name = _bh_cluster_view_dup_suggested_name (fixture->view);
+  g_assert_cmpstr (name, ==, expected_name);
+
+  g_file_load_contents (file, NULL, &contents, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (contents, ==, expected);
+  assert_no_opted_out (contents);
+
+  stream = g_memory_output_stream_new_resizable ();
+  gdk_content_provider_write_mime_type_async (content, "text/csv", stream,
+                                              G_PRIORITY_DEFAULT, NULL,
+                                              bh_test_store_result_cb, &result);
+  gdk_content_provider_write_mime_type_finish (content, bh_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_output_stream_write_all (stream, "", 1, NULL, NULL, &error);
+  g_output_stream_close (stream, NULL, &error);
+  written = g_memory_output_stream_steal_data (G_MEMORY_OUTPUT_STREAM (stream));
+  g_assert_cmpstr (written, ==, expected);
+
+  /* When the drag ends, the file and its folder go. */
+  folder = g_file_get_parent (file);
+  g_signal_emit_by_name (source, "drag-end", NULL, FALSE);
+  g_assert_false (g_file_query_exists (file, NULL));
+  g_assert_false (g_file_query_exists (folder, NULL));
+  g_assert_null (_bh_cluster_view_get_drag_file (fixture->view));
+
+  g_object_unref (file);
+}
+
+/* What a drag left behind when the app was stopped during it goes when
+ * the app starts again. */
+static void
+test_drag_folder_cleaned (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *folder = bh_export_dup_drag_folder (&error);
+  g_autofree char *left_dir = NULL;
+  g_autofree char *left_file = NULL;
+  g_autoptr(GDir) dir = NULL;
+
+  g_assert_no_error (error);
+  left_dir = g_build_filename (folder, "left-behind", NULL);
+  left_file = g_build_filename (left_dir, "Spring Gala – Jazz.csv", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (left_dir, 0700), ==, 0);
+  g_file_set_contents (left_file, "customer_id\nC1\n", -1, &error);
+  g_assert_no_error (error);
+
+  bh_export_clean_drag_folder ();
+
+  g_assert_false (g_file_test (left_file, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (left_dir, G_FILE_TEST_EXISTS));
+  dir = g_dir_open (folder, 0, &error);
+  g_assert_no_error (error);
+  g_assert_null (g_dir_read_name (dir));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  bh_test_init (&argc, &argv);
+
+  engine = bh_test_open_engine ();
+  /* A title that breaks markup: toasts and rows must show it as it is. */
+  package = bh_test_build_package (engine, "Rock & <Roll>");
+
+  g_test_add ("/app/cluster-view/members", Fixture, NULL,
+              fixture_set_up, test_cluster_view_members, fixture_tear_down);
+  g_test_add ("/app/cluster-view/search", Fixture, NULL,
+              fixture_set_up, test_cluster_view_search, fixture_tear_down);
+  g_test_add ("/app/cluster-view/save", Fixture, NULL,
+              fixture_set_up, test_cluster_view_save, fixture_tear_down);
+  g_test_add ("/app/cluster-view/drag", Fixture, NULL,
+              fixture_set_up, test_cluster_view_drag, fixture_tear_down);
+
+  g_test_add_func ("/app/cluster-view/drag-folder-cleaned", test_drag_folder_cleaned);
+
+  status = g_test_run ();
+
+  g_clear_object (&package);
+  g_clear_object (&engine);
+
+  return status;
+}

@@ -1,0 +1,313 @@
+/* test-local-backend.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ * Copyright 2026 The Backhaul authors
+ */
+
+#define G_LOG_DOMAIN "test-local-backend"
+
+#include "config.h"
+
+#include "bh-local-backend.h"
+#include "bh-progress-relay.h"
+#include "bh-test-util.h"
+
+static GThread *main_thread;
+
+typedef struct
+{
+  char      *store;
+  BhBackend *backend;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  fixture->store = bh_test_make_store (2000);
+  fixture->backend = bh_local_backend_new (fixture->store);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  bh_test_release_backend (g_steal_pointer (&fixture->backend));
+
+  bh_test_remove_dir (fixture->store);
+  g_free (fixture->store);
+}
+
+/* A definition of the first @n upcoming events, as a user would choose. */
+static BhDefinition *
+definition_of_upcoming_events (BhBackend  *backend,
+                               guint       n,
+                               const char *title)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(JsonNode) events = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
+  BhDefinition *definition;
+  JsonArray *array;
+
+  bh_backend_list_events_async (backend, NULL, NULL, NULL, NULL,
+                                bh_test_store_result_cb, &result);
+  events = bh_backend_list_events_finish (backend, bh_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+
+  array = json_node_get_array (events);
+  g_assert_cmpuint (json_array_get_length (array), >=, n);
+  for (guint i = 0; i < n; i++)
+    g_strv_builder_add (ids, json_object_get_string_member (json_array_get_object_element (array,
+                                                                                           i),
+                                                            "id"));
+
+  definition = bh_definition_new ();
+  definition->title = g_strdup (title);
+  definition->events = g_strv_builder_end (ids);
+  definition->mode = BH_MODE_SELECTIVE;
+
+  return definition;
+}
+
+static void
+count_progress_cb (BhPackage  *package,
+                   GParamSpec *pspec,
+                   guint      *n_updates)
+{
+  /* The list is bound to widgets: it may only change on the main thread. */
+  g_assert_true (g_thread_self () == main_thread);
+  (*n_updates)++;
+}
+
+static void
+record_finished_cb (BhBackend  *backend,
+                    BhPackage  *package,
+                    GPtrArray  *finished)
+{
+  g_assert_true (g_thread_self () == main_thread);
+  g_ptr_array_add (finished, g_object_ref (package));
+}
+
+static guint
+count_members (BhBackend *backend,
+               gint64     package_id)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GArray) members = NULL;
+  g_autoptr(GError) error = NULL;
+
+  bh_backend_list_members_async (backend, package_id, -1, NULL, NULL,
+                                 bh_test_store_result_cb, &result);
+  members = bh_backend_list_members_finish (backend, bh_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+
+  return members->len;
+}
+
+static void
+test_build_shows_progress_then_done (Fixture       *fixture,
+                                     gconstpointer  data)
+{
+  GListModel *packages = bh_backend_get_packages (fixture->backend);
+  g_autoptr(BhDefinition) definition = NULL;
+  g_autoptr(GPtrArray) finished = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(BhPackage) running = NULL;
+  g_autoptr(BhPackage) built = NULL;
+  g_autoptr(BhPackage) listed = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n_updates = 0;
+
+  definition = definition_of_upcoming_events (fixture->backend, 1, "One upcoming");
+  g_signal_connect (fixture->backend, "package-finished", G_CALLBACK (record_finished_cb),
+                    finished);
+
+  bh_backend_build_async (fixture->backend, definition, NULL, bh_test_store_result_cb,
+                          &result);
+
+  /* At once, before any worker ran: the row of the running build. */
+  g_assert_cmpuint (g_list_model_get_n_items (packages), ==, 1);
+  running = g_list_model_get_item (packages, 0);
+  g_assert_cmpint (bh_package_get_status (running), ==, BH_PACKAGE_STATUS_IN_PROGRESS);
+  g_assert_cmpstr (bh_package_get_title (running), ==, "One upcoming");
+  g_signal_connect (running, "notify::progress", G_CALLBACK (count_progress_cb), &n_updates);
+
+  built = bh_backend_build_finish (fixture->backend, bh_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (built);
+  g_assert_cmpint (bh_package_get_status (built), ==, BH_PACKAGE_STATUS_DONE);
+  g_assert_cmpint (bh_package_get_id (built), >, 0);
+
+  /* The running row was replaced in place, not joined by a second one. */
+  g_assert_cmpuint (g_list_model_get_n_items (packages), ==, 1);
+  listed = g_list_model_get_item (packages, 0);
+  g_assert_true (listed == built);
+  g_assert_cmpuint (finished->len, ==, 1);
+  g_assert_true (g_ptr_array_index (finished, 0) == built);
+
+  /* The figures the row shows are those of the stored member list. */
+  g_assert_cmpuint (bh_package_get_members (built), >, 0);
+  g_assert_cmpuint (bh_package_get_members (built), ==,
+                    count_members (fixture->backend, bh_package_get_id (built)));
+}
+
+static void
+on_items_changed_cb (GListModel *model,
+                     guint       position,
+                     guint       removed,
+                     guint       added,
+                     gboolean   *changed)
+{
+  *changed = TRUE;
+}
+
+static void
+test_list_survives_restart (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(BhDefinition) definition = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(BhPackage) built = NULL;
+  g_autoptr(BhPackage) listed = NULL;
+  g_autoptr(BhBackend) again = NULL;
+  g_autoptr(GError) error = NULL;
+  GListModel *packages;
+  gboolean changed = FALSE;
+
+  definition = definition_of_upcoming_events (fixture->backend, 2, "Two upcoming");
+  bh_backend_build_async (fixture->backend, definition, NULL, bh_test_store_result_cb,
+                          &result);
+  built = bh_backend_build_finish (fixture->backend, bh_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+
+  /* A second backend on the store lists what the first one built. */
+  again = bh_local_backend_new (fixture->store);
+  packages = bh_backend_get_packages (again);
+  g_signal_connect (packages, "items-changed", G_CALLBACK (on_items_changed_cb), &changed);
+  bh_test_wait_for (&changed);
+
+  g_assert_cmpuint (g_list_model_get_n_items (packages), ==, 1);
+  listed = g_list_model_get_item (packages, 0);
+  g_assert_cmpint (bh_package_get_id (listed), ==, bh_package_get_id (built));
+  g_assert_cmpint (bh_package_get_status (listed), ==, BH_PACKAGE_STATUS_DONE);
+  g_assert_cmpuint (bh_package_get_members (listed), ==, bh_package_get_members (built));
+  g_assert_cmpstr (bh_package_get_title (listed), ==, "Two upcoming");
+}
+
+static void
+test_delete_removes_row (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  GListModel *packages = bh_backend_get_packages (fixture->backend);
+  g_autoptr(BhDefinition) definition = NULL;
+  g_autoptr(GAsyncResult) built_result = NULL;
+  g_autoptr(GAsyncResult) deleted_result = NULL;
+  g_autoptr(BhPackage) built = NULL;
+  g_autoptr(GError) error = NULL;
+
+  definition = definition_of_upcoming_events (fixture->backend, 1, "One upcoming");
+  bh_backend_build_async (fixture->backend, definition, NULL, bh_test_store_result_cb,
+                          &built_result);
+  built = bh_backend_build_finish (fixture->backend, bh_test_wait_result (&built_result),
+                                   &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (packages), ==, 1);
+
+  bh_backend_delete_package_async (fixture->backend, bh_package_get_id (built), NULL,
+                                   bh_test_store_result_cb, &deleted_result);
+  bh_backend_delete_package_finish (fixture->backend, bh_test_wait_result (&deleted_result),
+                                    &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (packages), ==, 0);
+}
+
+/* Progress relay */
+
+typedef struct
+{
+  BhProgressRelay *relay;
+  guint            n_reports;
+  gboolean         done;
+} Reporter;
+
+static gpointer
+report_many (gpointer data)
+{
+  Reporter *reporter = data;
+
+  for (guint i = 1; i <= reporter->n_reports; i++)
+    bh_progress_relay_report ((double)i / reporter->n_reports, "working", reporter->relay);
+
+  g_atomic_int_set (&reporter->done, TRUE);
+
+  return NULL;
+}
+
+typedef struct
+{
+  guint  n_delivered;
+  double last;
+} Delivered;
+
+static void
+delivered_cb (double      fraction,
+              const char *message,
+              gpointer    user_data)
+{
+  Delivered *delivered = user_data;
+
+  g_assert_true (g_thread_self () == main_thread);
+  g_assert_cmpstr (message, ==, "working");
+  g_assert_cmpfloat (fraction, >=, delivered->last);
+  delivered->n_delivered++;
+  delivered->last = fraction;
+}
+
+static void
+test_relay_coalesces (void)
+{
+  Delivered delivered = { 0, 0.0 };
+  Reporter reporter = { NULL, 10000, FALSE };
+  GThread *thread;
+
+  reporter.relay = bh_progress_relay_new (delivered_cb, &delivered, NULL);
+  thread = g_thread_new ("reporter", report_many, &reporter);
+  g_thread_join (thread);
+
+  /* Everything reported before the main loop ran arrives once, as the
+   * latest figure. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+
+  g_assert_true (reporter.done);
+  g_assert_cmpuint (delivered.n_delivered, ==, 1);
+  g_assert_cmpfloat (delivered.last, ==, 1.0);
+
+  bh_progress_relay_close (reporter.relay);
+  bh_progress_relay_report (0.5, "working", reporter.relay);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_cmpuint (delivered.n_delivered, ==, 1);
+
+  bh_progress_relay_unref (reporter.relay);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  main_thread = g_thread_self ();
+
+  g_test_add ("/backend/local/build/shows-progress-then-done", Fixture, NULL,
+              fixture_set_up, test_build_shows_progress_then_done, fixture_tear_down);
+  g_test_add ("/backend/local/packages/survive-restart", Fixture, NULL,
+              fixture_set_up, test_list_survives_restart, fixture_tear_down);
+  g_test_add ("/backend/local/packages/delete-removes-row", Fixture, NULL,
+              fixture_set_up, test_delete_removes_row, fixture_tear_down);
+  g_test_add_func ("/backend/progress-relay/coalesces", test_relay_coalesces);
+
+  return g_test_run ();
+}

@@ -1,0 +1,242 @@
+/* test-window.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ * Copyright 2026 The Backhaul authors
+ */
+
+#define G_LOG_DOMAIN "test-window"
+
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "bh-cluster-view.h"
+#include "bh-engine.h"
+#include "bh-format.h"
+#include "bh-local-backend.h"
+#include "bh-package-view.h"
+#include "bh-test-fixture.h"
+#include "bh-test-util.h"
+#include "bh-window-private.h"
+
+#define N_CUSTOMERS 600
+
+typedef struct
+{
+  char      *store;
+  BhBackend *backend;
+  BhWindow  *window;
+} Fixture;
+
+static void
+open_window (Fixture    *fixture,
+             const char *store)
+{
+  fixture->store = g_strdup (store);
+  fixture->backend = bh_local_backend_new (fixture->store);
+  fixture->window = bh_window_new (NULL, fixture->backend);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+}
+
+static void
+fixture_set_up_empty (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autofree char *store = bh_test_make_dir ();
+
+  open_window (fixture, store);
+}
+
+static void
+fixture_set_up_data (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autofree char *store = bh_test_make_store (N_CUSTOMERS);
+
+  open_window (fixture, store);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  bh_test_release_backend (g_steal_pointer (&fixture->backend));
+
+  bh_test_remove_dir (fixture->store);
+  g_free (fixture->store);
+}
+
+static void
+wait_for_page (BhWindow   *window,
+               const char *page)
+{
+  while (g_strcmp0 (_bh_window_get_page (window), page) != 0)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+wait_until_loaded (BhWindow *window)
+{
+  while (g_strcmp0 (_bh_window_get_page (window), "loading") == 0)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+test_empty_store_offers_import (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  wait_until_loaded (fixture->window);
+
+  g_assert_cmpstr (_bh_window_get_page (fixture->window), ==, "empty");
+  g_assert_null (_bh_window_get_freshness (fixture->window));
+
+  bh_test_screenshot (GTK_WIDGET (fixture->window), "window-empty");
+}
+
+static void
+test_store_without_packages (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autofree char *customers = bh_format_count (N_CUSTOMERS);
+  const char *freshness;
+
+  wait_until_loaded (fixture->window);
+
+  g_assert_cmpstr (_bh_window_get_page (fixture->window), ==, "no-packages");
+
+  /* The line under the list says how much data there is. */
+  freshness = _bh_window_get_freshness (fixture->window);
+  g_assert_nonnull (freshness);
+  g_assert_nonnull (strstr (freshness, customers));
+
+  bh_test_screenshot (GTK_WIDGET (fixture->window), "window-no-packages");
+}
+
+static void
+test_build_shows_list (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(BhDefinition) definition = bh_definition_new ();
+  g_autoptr(GAsyncResult) events_result = NULL;
+  g_autoptr(GAsyncResult) build_result = NULL;
+  g_autoptr(JsonNode) events = NULL;
+  g_autoptr(BhPackage) package = NULL;
+  g_autoptr(GError) error = NULL;
+  GListModel *shown;
+  JsonObject *first;
+  const char *ids[2] = { NULL, NULL };
+
+  wait_until_loaded (fixture->window);
+
+  bh_backend_list_events_async (fixture->backend, NULL, NULL, NULL, NULL,
+                                bh_test_store_result_cb, &events_result);
+  events = bh_backend_list_events_finish (fixture->backend,
+                                          bh_test_wait_result (&events_result), &error);
+  g_assert_no_error (error);
+  first = json_array_get_object_element (json_node_get_array (events), 0);
+  ids[0] = json_object_get_string_member (first, "id");
+
+  definition->title = g_strdup ("First");
+  definition->events = g_strdupv ((char **)ids);
+  bh_backend_build_async (fixture->backend, definition, NULL, bh_test_store_result_cb,
+                          &build_result);
+
+  /* The running build is listed at once. */
+  wait_for_page (fixture->window, "packages");
+  shown = bh_package_list_get_shown (_bh_window_get_package_list (fixture->window));
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 1);
+
+  package = bh_backend_build_finish (fixture->backend, bh_test_wait_result (&build_result),
+                                     &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (_bh_window_get_page (fixture->window), ==, "packages");
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 1);
+
+  bh_test_screenshot (GTK_WIDGET (fixture->window), "window-packages");
+}
+
+static void
+test_navigates_to_cluster_and_back (Fixture       *fixture,
+                                    gconstpointer  data)
+{
+  g_autoptr(BhDefinition) definition = bh_definition_new ();
+  g_autoptr(GAsyncResult) events_result = NULL;
+  g_autoptr(GAsyncResult) build_result = NULL;
+  g_autoptr(JsonNode) events = NULL;
+  g_autoptr(BhPackage) package = NULL;
+  g_autoptr(BhCluster) cluster = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
+  JsonArray *array;
+  GtkWidget *package_view;
+
+  wait_until_loaded (fixture->window);
+
+  bh_backend_list_events_async (fixture->backend, NULL, NULL, NULL, NULL,
+                                bh_test_store_result_cb, &events_result);
+  events = bh_backend_list_events_finish (fixture->backend,
+                                          bh_test_wait_result (&events_result), &error);
+  g_assert_no_error (error);
+  array = json_node_get_array (events);
+  for (guint i = 0; i < 2; i++)
+    g_strv_builder_add (ids, json_object_get_string_member (json_array_get_object_element (array,
+                                                                                           i),
+                                                            "id"));
+  definition->title = g_strdup ("Two events");
+  definition->events = g_strv_builder_end (ids);
+  definition->mode = BH_MODE_SELECTIVE;
+  bh_backend_build_async (fixture->backend, definition, NULL, bh_test_store_result_cb,
+                          &build_result);
+  package = bh_backend_build_finish (fixture->backend, bh_test_wait_result (&build_result),
+                                     &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (bh_package_get_clusters (package)), >, 0);
+
+  /* The list, then the package. */
+  g_assert_cmpuint (_bh_window_get_n_pages (fixture->window), ==, 1);
+  bh_window_show_package (fixture->window, bh_package_get_id (package));
+  package_view = _bh_window_get_visible_page (fixture->window);
+  g_assert_true (BH_IS_PACKAGE_VIEW (package_view));
+  g_assert_true (bh_package_view_get_package (BH_PACKAGE_VIEW (package_view)) == package);
+
+  /* One of its clusters. */
+  cluster = g_list_model_get_item (bh_package_get_clusters (package), 0);
+  g_signal_emit_by_name (package_view, "cluster-activated", cluster);
+  g_assert_true (BH_IS_CLUSTER_VIEW (_bh_window_get_visible_page (fixture->window)));
+  g_assert_cmpuint (_bh_window_get_n_pages (fixture->window), ==, 3);
+
+  /* Closing the cluster goes back to its package, and the cluster's page
+   * goes once the way back has been shown. */
+  g_signal_emit_by_name (_bh_window_get_visible_page (fixture->window), "close");
+  g_assert_true (_bh_window_get_visible_page (fixture->window) == package_view);
+  while (_bh_window_get_n_pages (fixture->window) > 2)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_signal_emit_by_name (package_view, "close");
+  while (_bh_window_get_n_pages (fixture->window) > 1)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (_bh_window_get_page (fixture->window), ==, "packages");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  /* What the application does for the app's own icons. */
+  gtk_icon_theme_add_resource_path (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
+                                    "/io/github/backhaul/Backhaul/icons");
+
+  g_test_add ("/app/window/empty-store-offers-import", Fixture, NULL,
+              fixture_set_up_empty, test_empty_store_offers_import, fixture_tear_down);
+  g_test_add ("/app/window/store-without-packages", Fixture, NULL,
+              fixture_set_up_data, test_store_without_packages, fixture_tear_down);
+  g_test_add ("/app/window/build-shows-list", Fixture, NULL,
+              fixture_set_up_data, test_build_shows_list, fixture_tear_down);
+  g_test_add ("/app/window/navigates-to-cluster-and-back", Fixture, NULL,
+              fixture_set_up_data, test_navigates_to_cluster_and_back, fixture_tear_down);
+
+  return g_test_run ();
+}

@@ -14,6 +14,7 @@
 #include "bh-builder.h"
 #include "bh-engine-private.h"
 #include "bh-error.h"
+#include "bh-i18n.h"
 #include "bh-package-private.h"
 
 /*
@@ -132,7 +133,7 @@ check_request (const gint64  *package_ids,
   if (n_packages < 2)
     {
       g_set_error_literal (error, BH_ERROR, BH_ERROR_INVALID_ARGUMENT,
-                           "Choose at least two packages to merge");
+                           _("Choose at least two packages to merge"));
       return FALSE;
     }
 
@@ -143,7 +144,7 @@ check_request (const gint64  *package_ids,
           if (package_ids[i] == package_ids[j])
             {
               g_set_error (error, BH_ERROR, BH_ERROR_INVALID_ARGUMENT,
-                           "Package %" G_GINT64_FORMAT " is chosen twice", package_ids[i]);
+                           _("Package %" PRId64 " is chosen twice"), package_ids[i]);
               return FALSE;
             }
         }
@@ -219,7 +220,7 @@ load_members_locked (BhEngine  *self,
 
   if (rc != SQLITE_DONE)
     {
-      bh_store_set_error (bh_engine_get_store (self), error, "Could not read the members");
+      bh_store_set_error (bh_engine_get_store (self), error, _("Could not read the members"));
       return FALSE;
     }
 
@@ -389,7 +390,7 @@ insert_merge_locked (BhEngine      *self,
   sqlite3_bind_int64 (stmt, 1, g_get_real_time () / G_USEC_PER_SEC);
   sqlite3_bind_text (stmt, 2, ids_text, -1, SQLITE_STATIC);
 
-  if (!_bh_engine_step_done (self, stmt, "Could not record the merge", error))
+  if (!_bh_engine_step_done (self, stmt, _("Could not record the merge"), error))
     return 0;
 
   return sqlite3_last_insert_rowid (bh_store_get_db (bh_engine_get_store (self)));
@@ -529,14 +530,14 @@ pack_rows_locked (BhEngine      *self,
 
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     {
-      bh_store_set_error (store, error, "Could not read the members");
+      bh_store_set_error (store, error, _("Could not read the members"));
       return FALSE;
     }
 
   if (next < n_leaving)
     {
       g_set_error (error, BH_ERROR, BH_ERROR_STORE,
-                   "Package %" G_GINT64_FORMAT " lost members during the merge", package_id);
+                   _("Package %" PRId64 " lost members during the merge"), package_id);
       return FALSE;
     }
 
@@ -568,7 +569,7 @@ restore_members_locked (BhEngine      *self,
            reader.size - reader.at < length))
         {
           g_set_error (error, BH_ERROR, BH_ERROR_STORE,
-                       "What the merge kept of package %" G_GINT64_FORMAT " is damaged",
+                       _("What the merge kept of package %" PRId64 " is damaged"),
                        package_id);
           return FALSE;
         }
@@ -591,7 +592,7 @@ restore_members_locked (BhEngine      *self,
           reader.at += length;
         }
 
-      if (!_bh_engine_step_done (self, insert, "Could not restore the members", error))
+      if (!_bh_engine_step_done (self, insert, _("Could not restore the members"), error))
         return FALSE;
     }
 
@@ -664,7 +665,7 @@ remove_members_locked (BhEngine  *self,
       sqlite3_bind_int64 (keep, 1, merge_id);
       sqlite3_bind_int64 (keep, 2, package_id);
       sqlite3_bind_blob64 (keep, 3, blob->data, blob->len, SQLITE_STATIC);
-      if (!_bh_engine_step_done (self, keep, "Could not keep the removed members for undo",
+      if (!_bh_engine_step_done (self, keep, _("Could not keep the removed members for undo"),
                                  error))
         return FALSE;
       timer_add (&timer, &kept);
@@ -673,7 +674,7 @@ remove_members_locked (BhEngine  *self,
         {
           sqlite3_reset (drop_all);
           sqlite3_bind_int64 (drop_all, 1, package_id);
-          if (!_bh_engine_step_done (self, drop_all, "Could not remove the members", error) ||
+          if (!_bh_engine_step_done (self, drop_all, _("Could not remove the members"), error) ||
               !restore_members_locked (self, put_back, package_id, staying->data,
                                        staying->len, error))
             return FALSE;
@@ -685,7 +686,7 @@ remove_members_locked (BhEngine  *self,
               sqlite3_reset (drop);
               sqlite3_bind_int64 (drop, 1, package_id);
               sqlite3_bind_int64 (drop, 2, g_array_index (leaving, gint64, i));
-              if (!_bh_engine_step_done (self, drop, "Could not remove the members", error))
+              if (!_bh_engine_step_done (self, drop, _("Could not remove the members"), error))
                 return FALSE;
             }
         }
@@ -798,8 +799,8 @@ update_side_locked (BhEngine  *self,
   sqlite3_bind_int64 (update, 2, merge_id);
   sqlite3_bind_int64 (update, 3, bh_package_get_id (package));
 
-  if (!_bh_engine_step_done (self, record, "Could not record the merge", error) ||
-      !_bh_engine_step_done (self, update, "Could not store a merged package", error))
+  if (!_bh_engine_step_done (self, record, _("Could not record the merge"), error) ||
+      !_bh_engine_step_done (self, update, _("Could not store a merged package"), error))
     return FALSE;
 
   _bh_package_set_merge_id (package, merge_id);
@@ -930,14 +931,15 @@ check_undoable_locked (BhEngine  *self,
   if (sqlite3_step (find) != SQLITE_ROW)
     {
       g_set_error (error, BH_ERROR, BH_ERROR_NOT_FOUND,
-                   "There is no merge %" G_GINT64_FORMAT, merge_id);
+                   _("There is no merge %" PRId64), merge_id);
       return FALSE;
     }
 
   if (sqlite3_column_type (find, 0) != SQLITE_NULL)
     {
       g_set_error (error, BH_ERROR, BH_ERROR_WRONG_STATE,
-                   "Merge %" G_GINT64_FORMAT " can no longer be undone: %s.",
+                   /* Translators: %s says why, e.g. “it was undone already”. */
+                   _("Merge %" PRId64 " can no longer be undone: %s."),
                    merge_id, (const char *)sqlite3_column_text (find, 0));
       return FALSE;
     }
@@ -945,8 +947,9 @@ check_undoable_locked (BhEngine  *self,
   if (sqlite3_step (later) == SQLITE_ROW && sqlite3_column_type (later, 0) != SQLITE_NULL)
     {
       g_set_error (error, BH_ERROR, BH_ERROR_WRONG_STATE,
-                   "Undo merge %" G_GINT64_FORMAT " first: it came after merge %"
-                   G_GINT64_FORMAT " and shares packages with it.",
+                   /* Translators: the first number is the later merge. */
+                   _("Undo merge %" PRId64 " first: it came after merge %" PRId64
+                     " and shares packages with it."),
                    (gint64)sqlite3_column_int64 (later, 0), merge_id);
       return FALSE;
     }
@@ -1012,8 +1015,7 @@ bh_engine_unmerge (BhEngine  *self,
                                             "DELETE FROM merge_package WHERE merge_id = ?",
                                             error)) ||
       !(close = bh_store_prepare (store,
-                                  "UPDATE merge SET closed = 'it was undone already' "
-                                  "WHERE id = ?",
+                                  "UPDATE merge SET closed = ? WHERE id = ?",
                                   error)))
     goto fail;
 
@@ -1021,7 +1023,12 @@ bh_engine_unmerge (BhEngine  *self,
   sqlite3_bind_int64 (restore_packages, 1, merge_id);
   sqlite3_bind_int64 (forget_members, 1, merge_id);
   sqlite3_bind_int64 (forget_packages, 1, merge_id);
-  sqlite3_bind_int64 (close, 1, merge_id);
+  /* The reason is stored in the language of whoever undid the merge,
+   * as _bh_engine_close_merges_locked() stores its reasons. */
+  sqlite3_bind_text (close, 1,
+                     /* Translators: ends “Merge 3 can no longer be undone: %s.” */
+                     _("it was undone already"), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (close, 2, merge_id);
 
   while ((rc = sqlite3_step (kept_members)) == SQLITE_ROW)
     {
@@ -1035,16 +1042,17 @@ bh_engine_unmerge (BhEngine  *self,
 
   if (rc != SQLITE_DONE)
     {
-      bh_store_set_error (store, error, "Could not restore the members");
+      bh_store_set_error (store, error, _("Could not restore the members"));
       goto fail;
     }
 
   g_clear_pointer (&kept_members, sqlite3_finalize);
 
-  if (!_bh_engine_step_done (self, restore_packages, "Could not restore the packages", error) ||
-      !_bh_engine_step_done (self, forget_members, "Could not undo the merge", error) ||
-      !_bh_engine_step_done (self, forget_packages, "Could not undo the merge", error) ||
-      !_bh_engine_step_done (self, close, "Could not undo the merge", error) ||
+  if (!_bh_engine_step_done (self, restore_packages, _("Could not restore the packages"),
+                             error) ||
+      !_bh_engine_step_done (self, forget_members, _("Could not undo the merge"), error) ||
+      !_bh_engine_step_done (self, forget_packages, _("Could not undo the merge"), error) ||
+      !_bh_engine_step_done (self, close, _("Could not undo the merge"), error) ||
       !bh_store_commit (store, error))
     goto fail;
 

@@ -204,7 +204,8 @@ bh_application_startup (GApplication *application)
 
   self->backend = bh_local_backend_new (self->data_dir);
 
-  bh_backend_expire_async (self->backend, NULL, expire_cb, NULL);
+  /* The engine expires old lists when it opens the store; this keeps it
+   * up while the app stays open for days. */
   self->expire_source = g_timeout_add_seconds (EXPIRE_INTERVAL_SECONDS, expire_timeout_cb,
                                                self);
 

@@ -32,10 +32,10 @@ static const char * const last_names[] = {
   "Albers", "Brandt", "Conrad", "Dietz", "Engel", "Fuchs", "Graf", "Hahn", "Imhof", "Jung",
 };
 
-static void
-write_file (const char *dir,
-            const char *name,
-            const char *contents)
+void
+bh_test_write_file (const char *dir,
+                    const char *name,
+                    const char *contents)
 {
   g_autofree char *path = g_build_filename (dir, name, NULL);
   g_autoptr(GError) error = NULL;
@@ -183,7 +183,7 @@ bh_test_venue_import (BhTestVenue *venue,
   g_autoptr(GError) error = NULL;
 
   g_mkdir_with_parents (csv_dir, 0700);
-  write_file (csv_dir, name, contents);
+  bh_test_write_file (csv_dir, name, contents);
 
   report = bh_engine_import (venue->engine, paths, NULL, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
@@ -214,9 +214,9 @@ bh_test_venue_new (void)
 
   csv_dir = g_build_filename (venue->dir, "csv", NULL);
   g_mkdir_with_parents (csv_dir, 0700);
-  write_file (csv_dir, "events.csv", events);
-  write_file (csv_dir, "customers.csv", customers);
-  write_file (csv_dir, "sales.csv", sales);
+  bh_test_write_file (csv_dir, "events.csv", events);
+  bh_test_write_file (csv_dir, "customers.csv", customers);
+  bh_test_write_file (csv_dir, "sales.csv", sales);
 
   events_path = g_build_filename (csv_dir, "events.csv", NULL);
   customers_path = g_build_filename (csv_dir, "customers.csv", NULL);

@@ -32,6 +32,10 @@ typedef struct
 
 BhTestVenue  *bh_test_venue_new         (void);
 void          bh_test_venue_free        (BhTestVenue  *venue);
+/* Writes @contents to @dir/@name, asserting it works. */
+void          bh_test_write_file        (const char   *dir,
+                                         const char   *name,
+                                         const char   *contents);
 /* Imports one more CSV file with the given name and contents. */
 void          bh_test_venue_import      (BhTestVenue  *venue,
                                          const char   *name,

@@ -7,8 +7,11 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "backhaul.h"
+#include "bh-builder-private.h"
 
 static void
 on_notify_cb (GObject    *object,
@@ -186,6 +189,55 @@ test_cluster_json_errors (void)
     }
 }
 
+static int
+compare_plain (const void *a,
+               const void *b)
+{
+  double x = *(const double *)a;
+  double y = *(const double *)b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* The order values of a cluster are sorted for their median and summed
+ * in that order: the fast sort must give exactly what qsort() gives,
+ * for lists short and long (a radix sort takes over for long ones), with
+ * negative values, duplicates and values that differ in the last bit. */
+static void
+test_cluster_sort_doubles (void)
+{
+  const gsize sizes[] = { 0, 1, 2, 17, 4095, 4096, 4097, 60000 };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (20261203);
+
+  for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
+    for (guint kind = 0; kind < 3; kind++)
+      {
+        gsize n = sizes[s];
+        g_autofree double *values = g_new (double, n + 1);
+        g_autofree double *expected = g_new (double, n + 1);
+
+        for (gsize i = 0; i < n; i++)
+          {
+            if (kind == 0)      /* prices times quantities, many equal */
+              values[i] = g_rand_int_range (rand, 0, 400) * 50 / 100.0 *
+                          g_rand_int_range (rand, 1, 5);
+            else if (kind == 1) /* anything, negative too */
+              values[i] = (g_rand_double (rand) - 0.5) *
+                          pow (10, g_rand_int_range (rand, -30, 30));
+            else                /* neighbours in the last bit */
+              values[i] = nextafter (1234.5, g_rand_boolean (rand) ? 0 : 1e9) +
+                          g_rand_int_range (rand, 0, 3);
+          }
+
+        memcpy (expected, values, sizeof (double) * n);
+        qsort (expected, n, sizeof (double), compare_plain);
+        _bh_sort_doubles (values, n);
+
+        for (gsize i = 0; i < n; i++)
+          g_assert_cmpmem (&values[i], sizeof (double), &expected[i], sizeof (double));
+      }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -193,6 +245,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/cluster/topics", test_cluster_topics);
+  g_test_add_func ("/cluster/sort-doubles", test_cluster_sort_doubles);
   g_test_add_func ("/cluster/properties", test_cluster_properties);
   g_test_add_func ("/cluster/top-events", test_cluster_top_events);
   g_test_add_func ("/cluster/json/round-trip", test_cluster_json_round_trip);

@@ -118,6 +118,9 @@ GPtrArray *_bh_describe_clusters     (BhSnapshot          *snapshot,
                                       const guint         *assignment,
                                       guint                n_members,
                                       guint                n_clusters);
+/* Sorts @values ascending, in the order qsort() with < would give. */
+void       _bh_sort_doubles          (double              *values,
+                                      gsize                n);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BhBuild, _bh_build_free)
 

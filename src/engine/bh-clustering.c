@@ -686,16 +686,6 @@ typedef struct
 } Order;
 
 static int
-compare_orders (gconstpointer a,
-                gconstpointer b)
-{
-  const Order *oa = a;
-  const Order *ob = b;
-
-  return oa->key < ob->key ? -1 : oa->key > ob->key;
-}
-
-static int
 compare_doubles (gconstpointer a,
                  gconstpointer b)
 {
@@ -705,12 +695,171 @@ compare_doubles (gconstpointer a,
   return x < y ? -1 : x > y;
 }
 
+/* A key whose unsigned order is the order of the (finite) doubles. */
+static inline guint64
+double_key (double value)
+{
+  guint64 bits;
+
+  memcpy (&bits, &value, sizeof bits);
+
+  return bits >> 63 ? ~bits : bits | (G_GUINT64_CONSTANT (1) << 63);
+}
+
+#define RADIX_BITS 11
+#define RADIX_SIZE (1 << RADIX_BITS)
+
+/* Sorts @values ascending in linear time: a cluster's order values run
+ * into the millions, where a comparison sort took most of the time. A
+ * least significant digit radix sort over the keys, RADIX_BITS a pass
+ * (few enough buckets to stay in the cache), skipping the passes in
+ * which every key has the same digit. */
+void
+_bh_sort_doubles (double *values,
+                  gsize   n)
+{
+  g_autofree guint64 *keys = NULL;
+  g_autofree guint64 *spare = NULL;
+  g_autofree gsize *counts = NULL;
+  guint64 *from, *to;
+
+  if (n < 4096)
+    {
+      qsort (values, n, sizeof (double), compare_doubles);
+      return;
+    }
+
+  keys = g_new (guint64, n);
+  spare = g_new (guint64, n);
+  counts = g_new (gsize, RADIX_SIZE);
+  for (gsize i = 0; i < n; i++)
+    keys[i] = double_key (values[i]);
+
+  from = keys;
+  to = spare;
+  for (guint shift = 0; shift < 64; shift += RADIX_BITS)
+    {
+      gsize position = 0;
+      guint first = (from[0] >> shift) & (RADIX_SIZE - 1);
+      gboolean same = TRUE;
+
+      memset (counts, 0, sizeof (gsize) * RADIX_SIZE);
+      for (gsize i = 0; i < n; i++)
+        {
+          guint digit = (from[i] >> shift) & (RADIX_SIZE - 1);
+
+          counts[digit]++;
+          same &= digit == first;
+        }
+      if (same)
+        continue;
+
+      for (guint digit = 0; digit < RADIX_SIZE; digit++)
+        {
+          gsize count = counts[digit];
+
+          counts[digit] = position;
+          position += count;
+        }
+      for (gsize i = 0; i < n; i++)
+        to[counts[(from[i] >> shift) & (RADIX_SIZE - 1)]++] = from[i];
+
+      {
+        guint64 *swap = from;
+
+        from = to;
+        to = swap;
+      }
+    }
+
+  for (gsize i = 0; i < n; i++)
+    {
+      guint64 bits = from[i] >> 63 ? from[i] & ~(G_GUINT64_CONSTANT (1) << 63) : ~from[i];
+
+      memcpy (&values[i], &bits, sizeof bits);
+    }
+}
+
+/* The orders of one customer: their lines grouped by key with a small
+ * hash table, the value of each order summed in the lines' sequence.
+ * The orders come out in the sequence of their first lines; a cluster's
+ * order values are sorted before they are used, so that is enough (a
+ * sort of every customer's lines took much of a merge's time). Slots
+ * of an earlier customer are told apart by their generation. */
+typedef struct
+{
+  guint64 key;
+  guint32 generation;
+  guint32 order;
+} Slot;
+
+typedef struct
+{
+  Slot    *slots;
+  guint    mask;
+  guint32  generation;
+  GArray  *orders;      /* of Order, the sums */
+} Grouping;
+
+static void
+group_orders (Grouping *grouping,
+              GArray   *lines)
+{
+  const Order *line = (const Order *)(gpointer)lines->data;
+
+  if (lines->len * 2 > grouping->mask + 1)
+    {
+      guint size = grouping->mask + 1;
+
+      while (lines->len * 2 > size)
+        size *= 2;
+      g_free (grouping->slots);
+      grouping->slots = g_new0 (Slot, size);
+      grouping->mask = size - 1;
+      grouping->generation = 0;
+    }
+
+  if (++grouping->generation == 0)
+    {
+      memset (grouping->slots, 0, sizeof (Slot) * (grouping->mask + 1));
+      grouping->generation = 1;
+    }
+
+  g_array_set_size (grouping->orders, 0);
+  for (guint i = 0; i < lines->len; i++)
+    {
+      guint h = (guint)((line[i].key * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> 32);
+      Order *order;
+      Slot *slot;
+
+      for (slot = &grouping->slots[h & grouping->mask];
+           slot->generation == grouping->generation && slot->key != line[i].key;
+           slot = &grouping->slots[++h & grouping->mask])
+        ;
+
+      if (slot->generation != grouping->generation)
+        {
+          Order empty = { line[i].key, 0, FALSE };
+
+          slot->key = line[i].key;
+          slot->generation = grouping->generation;
+          slot->order = grouping->orders->len;
+          g_array_append_val (grouping->orders, empty);
+        }
+
+      order = &g_array_index (grouping->orders, Order, slot->order);
+      order->priced |= line[i].priced;
+      order->value += line[i].value;
+    }
+}
+
 static void
 add_member_figures (BhSnapshot *snapshot,
                     gint64      cutoff,
                     guint32     customer,
                     Figures    *figures,
                     GArray     *orders,
+                    Grouping   *grouping,
                     guint32    *stamp)
 {
   gint64 first = G_MAXINT64;
@@ -764,21 +913,13 @@ add_member_figures (BhSnapshot *snapshot,
   figures->with_sales++;
   figures->yearly_visits += visits / MAX (1.0, (cutoff - first) / (365.25 * 86400));
 
-  g_array_sort (orders, compare_orders);
-  for (guint i = 0; i < orders->len;)
+  group_orders (grouping, orders);
+  for (guint i = 0; i < grouping->orders->len; i++)
     {
-      guint64 key = g_array_index (orders, Order, i).key;
-      gboolean priced = FALSE;
-      double value = 0;
+      const Order *order = &g_array_index (grouping->orders, Order, i);
 
-      for (; i < orders->len && g_array_index (orders, Order, i).key == key; i++)
-        {
-          priced |= g_array_index (orders, Order, i).priced;
-          value += g_array_index (orders, Order, i).value;
-        }
-
-      if (priced)
-        g_array_append_val (figures->order_values, value);
+      if (order->priced)
+        g_array_append_val (figures->order_values, order->value);
     }
 }
 
@@ -812,7 +953,7 @@ finish_figures (BhSnapshot       *snapshot,
     {
       double sum = 0;
 
-      g_array_sort (values, compare_doubles);
+      _bh_sort_doubles ((double *)(gpointer)values->data, values->len);
       for (guint i = 0; i < values->len; i++)
         sum += g_array_index (values, double, i);
       out->avg_order_value = sum / values->len;
@@ -934,6 +1075,14 @@ name_from_topics (BhSnapshot *snapshot,
   return g_string_free (name, FALSE);
 }
 
+/* An aspect of a chosen event: its position in the union of the chosen
+ * events' aspects and its weight in the event. */
+typedef struct
+{
+  guint  index;
+  double weight;
+} Term;
+
 /**
  * _bh_describe_clusters:
  *
@@ -962,12 +1111,46 @@ _bh_describe_clusters (BhSnapshot    *snapshot,
   g_autofree double *overall = NULL;
   g_autofree double *interest = NULL;
   g_autofree guint *counts = NULL;
+  g_autofree guint32 *term_start = NULL;
+  g_autofree Term *terms = NULL;
   g_autofree guint32 *stamp = g_new0 (guint32, snapshot->n_events + 1);
   g_autofree Figures *figures = g_new0 (Figures, n_clusters + 1);
+  Grouping grouping = { g_new0 (Slot, 64), 63, 0, g_array_new (FALSE, FALSE, sizeof (Order)) };
   guint d;
 
   aspects = union_aspects (snapshot, chosen, n_chosen, &weight);
   d = aspects->len;
+
+  /* Each chosen event's aspects as positions in the union, so that a
+   * member's interest comes from their restricted profile row instead
+   * of a search in their profile for every aspect of every event. */
+  term_start = g_new (guint32, n_chosen + 1);
+  {
+    guint32 n_terms = 0;
+
+    for (guint j = 0; j < n_chosen; j++)
+      n_terms += snapshot->event_aspect_start[chosen[j] + 1] -
+                 snapshot->event_aspect_start[chosen[j]];
+    terms = g_new (Term, n_terms + 1);
+    n_terms = 0;
+    for (guint j = 0; j < n_chosen; j++)
+      {
+        term_start[j] = n_terms;
+        for (guint32 k = snapshot->event_aspect_start[chosen[j]];
+             k < snapshot->event_aspect_start[chosen[j] + 1];
+             k++)
+          {
+            const guint32 *slot = bsearch (&snapshot->event_aspect[k], aspects->data, d,
+                                           sizeof (guint32), compare_guint32);
+
+            g_assert (slot != NULL);
+            terms[n_terms].index = slot - (const guint32 *)(gpointer)aspects->data;
+            terms[n_terms].weight = snapshot->event_aspect_weight[k];
+            n_terms++;
+          }
+      }
+    term_start[n_chosen] = n_terms;
+  }
   row = g_new0 (double, d + 1);
   mean = g_new0 (double, (gsize)n_clusters * d + 1);
   overall = g_new0 (double, d + 1);
@@ -995,11 +1178,18 @@ _bh_describe_clusters (BhSnapshot    *snapshot,
           overall[i] += row[i];
         }
 
+      /* _bh_interest(), from the row: the same terms in the same order */
       for (guint j = 0; j < n_chosen; j++)
-        interest[(gsize)c * n_chosen + j] += _bh_interest (snapshot, profiles,
-                                                           customers[m], chosen[j]);
+        {
+          double dot = 0;
 
-      add_member_figures (snapshot, cutoff, customers[m], &figures[c], orders, stamp);
+          for (guint32 t = term_start[j]; t < term_start[j + 1]; t++)
+            dot += terms[t].weight * row[terms[t].index];
+          interest[(gsize)c * n_chosen + j] += CLAMP (dot, 0.0, 1.0);
+        }
+
+      add_member_figures (snapshot, cutoff, customers[m], &figures[c], orders, &grouping,
+                          stamp);
     }
 
   for (guint i = 0; i < d && n_members > 0; i++)
@@ -1056,6 +1246,8 @@ _bh_describe_clusters (BhSnapshot    *snapshot,
       g_array_unref (figures[c].order_values);
       g_free (figures[c].categories);
     }
+  g_free (grouping.slots);
+  g_array_unref (grouping.orders);
 
   return g_steal_pointer (&clusters);
 }

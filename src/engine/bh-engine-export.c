@@ -308,9 +308,27 @@ typedef struct
   gsize  cells;        /* offset of its first cells in the buffer */
   gsize  cells_length;
   gsize  extra;        /* offset of its extra object, or G_MAXSIZE */
+  gsize  ext_id;       /* offset of its customer id in the ids */
   guint  cluster;
   double score;
 } Row;
+
+/* Best score first, then by customer id as SQLite's BINARY collation
+ * orders text (the ids hold no NUL, so strcmp() agrees with it). */
+static int
+compare_rows (gconstpointer a,
+              gconstpointer b,
+              gpointer      user_data)
+{
+  const Row *x = a;
+  const Row *y = b;
+  const char *ids = user_data;
+
+  if (x->score != y->score)
+    return x->score > y->score ? -1 : 1;
+
+  return strcmp (ids + x->ext_id, ids + y->ext_id);
+}
 
 static int
 compare_keys (gconstpointer a,
@@ -339,9 +357,11 @@ append_header (GString    *line,
   g_string_append_printf (line, "cluster%ctopics%cscore\r\n", delimiter, delimiter);
 }
 
-/* Reads the members, best score first, formatting each row's cells up to
- * the extra columns into @cells and keeping its extra object in @extras,
- * and collects the extra columns' names in @keys. */
+/* Reads the members, formatting each row's cells up to the extra columns
+ * into @cells and keeping its extra object in @extras and its customer id
+ * in @ids, and collects the extra columns' names in @keys. The rows come
+ * in the member table's order, which visits the customer table forward;
+ * the caller sorts them (an ORDER BY had SQLite sort whole rows). */
 static gboolean
 read_rows_locked (BhEngine      *self,
                   gint64         package_id,
@@ -350,6 +370,7 @@ read_rows_locked (BhEngine      *self,
                   GArray        *rows,
                   GString       *cells,
                   GString       *extras,
+                  GString       *ids,
                   GHashTable    *keys,
                   GCancellable  *cancellable,
                   GError       **error)
@@ -365,8 +386,7 @@ read_rows_locked (BhEngine      *self,
                                  "  c.house_number, c.post_code, c.city "
                                  "FROM member m JOIN customer c ON c.id = m.customer_id "
                                  "WHERE m.package_id = ?1 AND (?2 < 0 OR m.cluster = ?2) "
-                                 "  AND c.opt_out = 0 "
-                                 "ORDER BY m.score DESC, c.ext_id",
+                                 "  AND c.opt_out = 0",
                                  error)))
     return FALSE;
 
@@ -376,9 +396,11 @@ read_rows_locked (BhEngine      *self,
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       const char *extra = (const char *)sqlite3_column_text (stmt, 2);
+      const char *ext_id = (const char *)sqlite3_column_text (stmt, 3);
       Row row = {
         .cells = cells->len,
         .extra = G_MAXSIZE,
+        .ext_id = ids->len,
         .cluster = sqlite3_column_int (stmt, 0),
         .score = sqlite3_column_double (stmt, 1),
       };
@@ -392,6 +414,7 @@ read_rows_locked (BhEngine      *self,
           g_string_append_c (cells, delimiter);
         }
       row.cells_length = cells->len - row.cells;
+      g_string_append_len (ids, ext_id, strlen (ext_id) + 1);
 
       /* Without a readable object the row's extra cells stay empty. */
       if (extra && scan_extra (extra, key, value, collect_key_cb, keys))
@@ -510,6 +533,7 @@ bh_engine_export (BhEngine       *self,
   g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (Row));
   g_autoptr(GString) cells = g_string_new (NULL);
   g_autoptr(GString) extras = g_string_new (NULL);
+  g_autoptr(GString) ids = g_string_new (NULL);
   GListModel *clusters;
   GHashTableIter iter;
   gpointer key;
@@ -542,14 +566,16 @@ bh_engine_export (BhEngine       *self,
       goto out;
     }
 
-  ok = read_rows_locked (self, package_id, cluster, delimiter, rows, cells, extras, key_set,
-                         cancellable, error);
+  ok = read_rows_locked (self, package_id, cluster, delimiter, rows, cells, extras, ids,
+                         key_set, cancellable, error);
 
 out:
   g_mutex_unlock (&self->store_lock);
 
   if (!ok)
     return 0;
+
+  g_qsort_with_data (rows->data, rows->len, sizeof (Row), compare_rows, ids->str);
 
   for (guint i = 0; i < g_list_model_get_n_items (clusters); i++)
     {

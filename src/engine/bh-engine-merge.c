@@ -311,7 +311,11 @@ insert_merge_locked (BhEngine      *self,
   return sqlite3_last_insert_rowid (bh_store_get_db (bh_engine_get_store (self)));
 }
 
-/* Moves the members that leave their packages into merge_member. */
+/* Moves the members that leave their packages into merge_member. Their
+ * keys go into a table in memory first (temp_store is MEMORY, and the
+ * table is dropped before the transaction ends); then one statement
+ * copies their rows and one deletes them, instead of two statements a
+ * member. */
 static gboolean
 remove_members_locked (BhEngine  *self,
                        Merge     *merge,
@@ -319,32 +323,44 @@ remove_members_locked (BhEngine  *self,
                        GError   **error)
 {
   BhStore *store = bh_engine_get_store (self);
+  g_autoptr(sqlite3_stmt) add = NULL;
   g_autoptr(sqlite3_stmt) keep = NULL;
   g_autoptr(sqlite3_stmt) drop = NULL;
 
-  if (!(keep = bh_store_prepare (store,
-                                 "INSERT INTO merge_member (merge_id, package_id, "
-                                 "customer_id, cluster, score, why) "
-                                 "SELECT ?1, package_id, customer_id, cluster, score, why "
-                                 "FROM member WHERE package_id = ?2 AND customer_id = ?3",
-                                 error)) ||
-      !(drop = bh_store_prepare (store,
-                                 "DELETE FROM member WHERE package_id = ? AND customer_id = ?",
-                                 error)))
+  if (!bh_store_exec (store,
+                      "CREATE TEMP TABLE merge_leaving ("
+                      "  package_id  INTEGER NOT NULL,"
+                      "  customer_id INTEGER NOT NULL,"
+                      "  PRIMARY KEY (package_id, customer_id)"
+                      ") WITHOUT ROWID",
+                      error))
     return FALSE;
 
-  sqlite3_bind_int64 (keep, 1, merge_id);
+  if (!(add = bh_store_prepare (store,
+                                "INSERT INTO temp.merge_leaving (package_id, customer_id) "
+                                "VALUES (?, ?)",
+                                error)) ||
+      !(keep = bh_store_prepare (store,
+                                 "INSERT INTO merge_member (merge_id, package_id, "
+                                 "customer_id, cluster, score, why) "
+                                 "SELECT ?1, m.package_id, m.customer_id, m.cluster, m.score, "
+                                 "  m.why "
+                                 "FROM temp.merge_leaving l CROSS JOIN main.member m "
+                                 "  ON m.package_id = l.package_id "
+                                 "  AND m.customer_id = l.customer_id",
+                                 error)) ||
+      !(drop = bh_store_prepare (store,
+                                 "DELETE FROM main.member "
+                                 "WHERE (package_id, customer_id) IN "
+                                 "  (SELECT package_id, customer_id FROM temp.merge_leaving)",
+                                 error)))
+    goto fail;
 
-  /* One package after the other, in customer order: both tables are
-   * keyed that way, so SQLite walks its B-trees forward. */
+  /* The entries are sorted by customer: the keys go in one package after
+   * the other, so that every B-tree is walked forward. */
   for (guint side = 0; side < merge->n_sides; side++)
     {
       gint64 package_id = bh_package_get_id (merge->sides[side].package);
-
-      sqlite3_reset (keep);
-      sqlite3_reset (drop);
-      sqlite3_bind_int64 (keep, 2, package_id);
-      sqlite3_bind_int64 (drop, 1, package_id);
 
       for (guint i = 0; i < merge->entries->len; i++)
         {
@@ -353,19 +369,33 @@ remove_members_locked (BhEngine  *self,
           if (entry->keep || entry->side != side)
             continue;
 
-          sqlite3_reset (keep);
-          sqlite3_bind_int64 (keep, 3, entry->customer);
-          sqlite3_reset (drop);
-          sqlite3_bind_int64 (drop, 2, entry->customer);
-
-          if (!_bh_engine_step_done (self, keep, "Could not keep a removed member for undo",
-                                     error) ||
-              !_bh_engine_step_done (self, drop, "Could not remove a member", error))
-            return FALSE;
+          sqlite3_reset (add);
+          sqlite3_bind_int64 (add, 1, package_id);
+          sqlite3_bind_int64 (add, 2, entry->customer);
+          if (!_bh_engine_step_done (self, add, "Could not remove a member", error))
+            goto fail;
         }
     }
 
-  return TRUE;
+  sqlite3_bind_int64 (keep, 1, merge_id);
+  if (!_bh_engine_step_done (self, keep, "Could not keep the removed members for undo",
+                             error) ||
+      !_bh_engine_step_done (self, drop, "Could not remove the members", error))
+    goto fail;
+
+  g_clear_pointer (&add, sqlite3_finalize);
+  g_clear_pointer (&keep, sqlite3_finalize);
+  g_clear_pointer (&drop, sqlite3_finalize);
+
+  return bh_store_exec (store, "DROP TABLE temp.merge_leaving", error);
+
+fail:
+  g_clear_pointer (&add, sqlite3_finalize);
+  g_clear_pointer (&keep, sqlite3_finalize);
+  g_clear_pointer (&drop, sqlite3_finalize);
+  bh_store_exec (store, "DROP TABLE IF EXISTS temp.merge_leaving", NULL);
+
+  return FALSE;
 }
 
 typedef struct

@@ -20,6 +20,7 @@
 #include "bh-format.h"
 #include "bh-import.h"
 #include "bh-import-private.h"
+#include "bh-snapshot-private.h"
 
 /*
  * The import reads a venue's CSV exports in the order events, program,
@@ -3530,6 +3531,11 @@ bh_import_run (BhStore             *store,
   if (!record_import (&run, started, &import_id, error))
     goto out;
 
+  /* In the transaction: a rollback leaves the generation, and with it a
+   * cached snapshot, as valid as before. */
+  if (!bh_store_bump_data_generation (store, error))
+    goto out;
+
   if (rejects_path && run.n_rejected > 0 &&
       !g_file_set_contents (rejects_path, run.rejects->str, run.rejects->len, error))
     goto out;
@@ -3549,6 +3555,10 @@ out:
   else
     {
       double seconds = (g_get_monotonic_time () - t0) / 1e6;
+
+      /* The generation already tells the cache is stale; removing it
+       * frees the disk and keeps no copy of data the store replaced. */
+      _bh_snapshot_cache_remove (store);
 
       report = make_report (&run, import_id, rejects_path, seconds);
       report_progress (&run, 1.0, "Import finished");

@@ -60,6 +60,10 @@ struct _BhSnapshot
 
   /* Every string the arrays point into, each ending with a NUL. */
   char            *strings;
+  gsize            strings_len;
+
+  /* whether the base arrays came from the snapshot cache */
+  gboolean         from_cache;
 
   /* customers, by store id ascending */
   guint            n_customers;
@@ -122,6 +126,7 @@ _bh_snapshot_string (BhSnapshot *self,
 BhProfiles *_bh_snapshot_get_profiles (BhSnapshot   *self,
                                        gint64        cutoff,
                                        GCancellable *cancellable);
+BhProfiles *_bh_profiles_new          (gint64        cutoff);
 BhProfiles *_bh_profiles_ref          (BhProfiles   *profiles);
 void        _bh_profiles_unref        (BhProfiles   *profiles);
 /* The weight of @aspect in customer @customer's profile, 0 if none. */
@@ -154,6 +159,27 @@ _bh_part_start (guint n,
 {
   return (guint)((guint64)n * part / n_parts);
 }
+
+/* What a snapshot cache must match to be used for a store. */
+typedef struct
+{
+  gint64 generation;
+  gint64 max_customer_id;
+  gint64 max_event_id;
+  gint64 max_sale_id;
+} BhCacheKey;
+
+char       *_bh_snapshot_cache_path   (BhStore          *store);
+void        _bh_snapshot_cache_key    (BhStore          *store,
+                                       BhCacheKey       *key);
+gboolean    _bh_snapshot_cache_read   (BhSnapshot       *self,
+                                       BhStore          *store,
+                                       const BhCacheKey *key);
+gboolean    _bh_snapshot_cache_write  (BhSnapshot       *self,
+                                       BhStore          *store,
+                                       const BhCacheKey *key,
+                                       GError          **error);
+void        _bh_snapshot_cache_remove (BhStore          *store);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BhProfiles, _bh_profiles_unref)
 

@@ -55,6 +55,8 @@
 
 /* Sales are read by this many connections at once, each a range of ids. */
 #define SALE_READ_PARTS 2
+/* Bytes of the store each of them maps into memory. */
+#define SALE_READ_MMAP 4294967296
 
 static guint32 unix_epoch_julian;
 
@@ -386,10 +388,8 @@ load_events (BhSnapshot  *self,
   self->event_ext_id = g_ptr_array_new_with_free_func (g_free);
   self->event_title = g_ptr_array_new_with_free_func (g_free);
   self->event_day = g_new (guint32, capacity + 1);
-  self->event_midnight = g_new (gint64, capacity + 1);
   self->event_weekday = g_new (guint8, capacity + 1);
   self->event_series = g_new (guint32, capacity + 1);
-  self->event_by_ext_id = g_hash_table_new (g_str_hash, g_str_equal);
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW && self->n_events < capacity)
     {
@@ -413,7 +413,6 @@ load_events (BhSnapshot  *self,
       g_ptr_array_add (self->event_title,
                        g_strdup ((const char *)sqlite3_column_text (stmt, 2)));
       self->event_day[i] = day;
-      self->event_midnight[i] = _bh_local_midnight (day);
       self->event_weekday[i] = g_date_get_weekday (&gdate);
       self->event_series[i] = BH_NONE;
 
@@ -429,13 +428,28 @@ load_events (BhSnapshot  *self,
           self->event_series[i] = GPOINTER_TO_UINT (found);
         }
 
-      g_hash_table_insert (self->event_by_ext_id,
-                           g_ptr_array_index (self->event_ext_id, i),
-                           GUINT_TO_POINTER (i + 1));
       self->n_events++;
     }
 
   return step_error (store, rc == SQLITE_ROW ? SQLITE_DONE : rc, error);
+}
+
+/* What the events need beyond the stored arrays, whether those come from
+ * the store or the cache. Midnights depend on the time zone, which may
+ * differ from the one the cache was written in. */
+static void
+index_events (BhSnapshot *self)
+{
+  self->event_midnight = g_new (gint64, self->n_events + 1);
+  self->event_by_ext_id = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint e = 0; e < self->n_events; e++)
+    {
+      self->event_midnight[e] = _bh_local_midnight (self->event_day[e]);
+      g_hash_table_insert (self->event_by_ext_id,
+                           g_ptr_array_index (self->event_ext_id, e),
+                           GUINT_TO_POINTER (e + 1));
+    }
 }
 
 static gboolean
@@ -654,8 +668,12 @@ read_sales_part (guint    part,
   guint n_read = 0;
   int rc;
 
+  /* Mapping the file spares SQLite a read() and a copy per page; it
+   * only reads, so a short file cannot hurt it. */
   if (sqlite3_open_v2 (read->path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
                        NULL) != SQLITE_OK ||
+      sqlite3_exec (db, "PRAGMA mmap_size = " G_STRINGIFY (SALE_READ_MMAP), NULL, NULL,
+                    NULL) != SQLITE_OK ||
       sqlite3_prepare_v2 (db,
                           "SELECT customer_id, event_id, purchased, category_id, "
                           "quantity, price, base_price, invoice FROM sale "
@@ -1163,9 +1181,7 @@ build_profiles (BhSnapshot   *self,
   for (guint i = 0; i < n_parts; i++)
     was_cancelled |= cancelled[i];
 
-  profiles = g_new0 (BhProfiles, 1);
-  g_atomic_ref_count_init (&profiles->ref_count);
-  profiles->cutoff = cutoff;
+  profiles = _bh_profiles_new (cutoff);
 
   if (!was_cancelled)
     {
@@ -1218,6 +1234,18 @@ build_profiles (BhSnapshot   *self,
 
   g_debug ("Built %u profiles with %" G_GUINT64_FORMAT " entries in %.0f ms",
            self->n_customers, n, (g_get_monotonic_time () - started) / 1000.0);
+
+  return profiles;
+}
+
+/* Empty profiles for @cutoff, to be filled. */
+BhProfiles *
+_bh_profiles_new (gint64 cutoff)
+{
+  BhProfiles *profiles = g_new0 (BhProfiles, 1);
+
+  g_atomic_ref_count_init (&profiles->ref_count);
+  profiles->cutoff = cutoff;
 
   return profiles;
 }
@@ -1339,6 +1367,65 @@ report (BhProgressFunc  progress,
     progress (fraction, message, progress_data);
 }
 
+static BhSnapshot *
+snapshot_new (void)
+{
+  BhSnapshot *self = g_new0 (BhSnapshot, 1);
+
+  g_atomic_ref_count_init (&self->ref_count);
+  g_mutex_init (&self->profiles_lock);
+
+  return self;
+}
+
+/* Reads the base arrays from SQLite. */
+static gboolean
+load_from_store (BhSnapshot      *self,
+                 BhStore         *store,
+                 BhProgressFunc   progress,
+                 gpointer         progress_data,
+                 GCancellable    *cancellable,
+                 GError         **error)
+{
+  g_autoptr(GArray) category_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  StringPool pool;
+  gint64 started = g_get_monotonic_time ();
+
+  pool.bytes = g_byte_array_new ();
+  /* Offset 0 is the empty string. */
+  g_byte_array_append (pool.bytes, (const guint8 *)"", 1);
+
+  report (progress, progress_data, 0.0, "Reading customers");
+  if (!load_customers (self, store, &pool, error))
+    {
+      g_byte_array_unref (pool.bytes);
+      return FALSE;
+    }
+  self->strings_len = pool.bytes->len;
+  self->strings = (char *)g_byte_array_free (pool.bytes, FALSE);
+
+  g_debug ("Customers read after %.0f ms", (g_get_monotonic_time () - started) / 1000.0);
+  report (progress, progress_data, 0.1, "Reading events");
+  if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
+      !load_events (self, store, error) ||
+      !load_aspects (self, store, error) ||
+      !load_categories (self, store, category_ids, error))
+    return FALSE;
+
+  g_debug ("Events read after %.0f ms", (g_get_monotonic_time () - started) / 1000.0);
+  report (progress, progress_data, 0.15, "Reading sales");
+  if (!load_sales (self, store, category_ids, cancellable, error))
+    return FALSE;
+
+  g_debug ("Sales read after %.0f ms", (g_get_monotonic_time () - started) / 1000.0);
+  report (progress, progress_data, 0.7, "Indexing buyers");
+  index_buyers (self);
+
+  g_debug ("Buyers indexed after %.0f ms", (g_get_monotonic_time () - started) / 1000.0);
+
+  return TRUE;
+}
+
 /**
  * bh_snapshot_load:
  * @store: an open store
@@ -1352,6 +1439,11 @@ report (BhProgressFunc  progress,
  * snapshot after each import). Sales are read through extra read-only
  * connections to the same file.
  *
+ * What does not depend on a cut-off, the profiles with every sale
+ * included, is read from the snapshot cache (see bh-snapshot-cache.c)
+ * when it matches the store's data, and written to it after a read from
+ * the store.
+ *
  * Returns: (transfer full): the snapshot, or %NULL with @error set
  */
 BhSnapshot *
@@ -1362,8 +1454,7 @@ bh_snapshot_load (BhStore         *store,
                   GError         **error)
 {
   g_autoptr(BhSnapshot) self = NULL;
-  g_autoptr(GArray) category_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  StringPool pool;
+  BhCacheKey key;
   gint64 started = g_get_monotonic_time ();
 
   g_return_val_if_fail (BH_IS_STORE (store), NULL);
@@ -1378,48 +1469,48 @@ bh_snapshot_load (BhStore         *store,
       unix_epoch_julian = g_date_get_julian (&epoch);
     }
 
-  self = g_new0 (BhSnapshot, 1);
-  g_atomic_ref_count_init (&self->ref_count);
-  g_mutex_init (&self->profiles_lock);
+  _bh_snapshot_cache_key (store, &key);
 
-  pool.bytes = g_byte_array_new ();
-  /* Offset 0 is the empty string. */
-  g_byte_array_append (pool.bytes, (const guint8 *)"", 1);
+  self = snapshot_new ();
+  report (progress, progress_data, 0.0, "Reading the snapshot cache");
+  self->from_cache = _bh_snapshot_cache_read (self, store, &key);
 
-  read_season_start (self, store);
-
-  report (progress, progress_data, 0.0, "Reading customers");
-  if (!load_customers (self, store, &pool, error))
+  if (self->from_cache)
     {
-      g_byte_array_unref (pool.bytes);
-      return NULL;
+      g_debug ("Snapshot cache read in %.0f ms", (g_get_monotonic_time () - started) / 1000.0);
     }
-  self->strings = (char *)g_byte_array_free (pool.bytes, FALSE);
-
-  g_debug ("Customers read after %.0f ms", (g_get_monotonic_time () - started) / 1000.0);
-  report (progress, progress_data, 0.1, "Reading events");
-  if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
-      !load_events (self, store, error) ||
-      !load_aspects (self, store, error) ||
-      !load_categories (self, store, category_ids, error))
-    return NULL;
-
-  g_debug ("Events read after %.0f ms", (g_get_monotonic_time () - started) / 1000.0);
-  report (progress, progress_data, 0.15, "Reading sales");
-  if (!load_sales (self, store, category_ids, cancellable, error))
-    return NULL;
-
-  g_debug ("Sales read after %.0f ms", (g_get_monotonic_time () - started) / 1000.0);
-  report (progress, progress_data, 0.7, "Indexing buyers");
-  index_buyers (self);
-
-  g_debug ("Buyers indexed after %.0f ms", (g_get_monotonic_time () - started) / 1000.0);
-  report (progress, progress_data, 0.75, "Building customer profiles");
-  self->profiles = build_profiles (self, G_MAXINT64, cancellable);
-  if (self->profiles == NULL)
+  else
     {
-      g_cancellable_set_error_if_cancelled (cancellable, error);
-      return NULL;
+      /* A failed read may have filled some arrays: start afresh. */
+      g_clear_pointer (&self, bh_snapshot_unref);
+      self = snapshot_new ();
+
+      if (!load_from_store (self, store, progress, progress_data, cancellable, error))
+        return NULL;
+    }
+
+  /* Settings are not part of the data generation: read them each time. */
+  read_season_start (self, store);
+  index_events (self);
+
+  if (!self->from_cache)
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      report (progress, progress_data, 0.75, "Building customer profiles");
+      self->profiles = build_profiles (self, G_MAXINT64, cancellable);
+      if (self->profiles == NULL)
+        {
+          g_cancellable_set_error_if_cancelled (cancellable, error);
+          return NULL;
+        }
+
+      report (progress, progress_data, 0.95, "Writing the snapshot cache");
+      if (!_bh_snapshot_cache_write (self, store, &key, &local_error))
+        g_warning ("%s", local_error->message);
+      else
+        g_debug ("Snapshot cache written after %.0f ms",
+                 (g_get_monotonic_time () - started) / 1000.0);
     }
 
   report (progress, progress_data, 1.0, NULL);

@@ -341,6 +341,53 @@ bh_store_set_setting (BhStore     *self,
   return TRUE;
 }
 
+/**
+ * bh_store_get_data_generation:
+ * @self: a store
+ *
+ * A number that changes whenever the venue's data (customers, events,
+ * aspects, categories, sales) changes: every import increments it in its
+ * own transaction. The snapshot cache is valid only for the generation it
+ * was written at.
+ *
+ * Returns: the data generation, 0 for a store nothing was imported into
+ */
+gint64
+bh_store_get_data_generation (BhStore *self)
+{
+  g_autofree char *text = NULL;
+
+  g_return_val_if_fail (BH_IS_STORE (self), 0);
+
+  text = bh_store_get_setting (self, "data-generation");
+
+  return text != NULL ? g_ascii_strtoll (text, NULL, 10) : 0;
+}
+
+/**
+ * bh_store_bump_data_generation:
+ * @self: a store, inside a write transaction
+ * @error: return location for a #GError
+ *
+ * Increments the data generation. Call it in the transaction that changes
+ * the data, so that a rollback leaves the generation as it was.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+bh_store_bump_data_generation (BhStore  *self,
+                               GError  **error)
+{
+  g_return_val_if_fail (BH_IS_STORE (self), FALSE);
+  g_return_val_if_fail (!sqlite3_get_autocommit (self->db), FALSE);
+
+  return bh_store_exec (self,
+                        "INSERT INTO setting (key, value) VALUES ('data-generation', '1') "
+                        "ON CONFLICT (key) DO UPDATE "
+                        "SET value = CAST (CAST (value AS INTEGER) + 1 AS TEXT)",
+                        error);
+}
+
 static gboolean
 bh_store_migrate (BhStore  *self,
                   int       target,

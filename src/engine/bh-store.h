@@ -49,6 +49,9 @@ gboolean     bh_store_set_setting         (BhStore      *self,
                                            const char   *key,
                                            const char   *value,
                                            GError      **error);
+gint64       bh_store_get_data_generation (BhStore      *self);
+gboolean     bh_store_bump_data_generation (BhStore     *self,
+                                           GError      **error);
 void         bh_store_set_error           (BhStore      *self,
                                            GError      **error,
                                            const char   *what);

@@ -4,12 +4,13 @@
 #
 # check-translation.sh SOURCE_ROOT LANG
 #
-# Fails if a file in src/app or src/backend marks strings for translation
-# but is missing from po/POTFILES.in. Then extracts the messages from the
-# files in po/POTFILES.in as they are now, merges po/LANG.po with them,
-# and fails if a message is untranslated or fuzzy, or if the result does
-# not compile. Nothing in the source tree changes. Exits 77 (skipped) when
-# the gettext tools are missing.
+# Fails if a file in src/app, src/backend, src/engine or src/cli marks
+# strings for translation but is missing from po/POTFILES.in. Then
+# extracts the messages from the files in po/POTFILES.in as they are
+# now, merges po/LANG.po with them, and fails if a message is
+# untranslated or fuzzy, or if the result does not compile. Nothing in
+# the source tree changes. Exits 77 (skipped) when the gettext tools are
+# missing.
 set -eu
 
 top=$1
@@ -28,7 +29,8 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 grep -v '^#' "$top/po/POTFILES.in" | grep -v '^[[:space:]]*$' > "$tmp/files"
 
 (cd "$top" && grep -l -E '(^|[^A-Za-z0-9_])(N?C?_|g_dngettext|ngettext) ?\(|translatable="yes"' \
-   src/app/*.c src/app/*.ui src/app/gtk/*.ui src/backend/*.c 2>/dev/null) |
+   src/app/*.c src/app/*.ui src/app/gtk/*.ui src/backend/*.c src/engine/*.c \
+   src/cli/*.c 2>/dev/null) |
   grep -v -e placeholder | sort > "$tmp/marked" || true
 missing=$(sort "$tmp/files" | comm -23 "$tmp/marked" -)
 if [ -n "$missing" ]; then

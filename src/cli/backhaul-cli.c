@@ -13,6 +13,7 @@
 #include <json-glib/json-glib.h>
 
 #include "bh-cli-private.h"
+#include "bh-i18n.h"
 
 typedef struct
 {
@@ -22,21 +23,21 @@ typedef struct
 } BhCliCommand;
 
 static const BhCliCommand commands[] = {
-  { "import",     _bh_cli_import,     "Import CSV files or a folder of them" },
-  { "stats",      _bh_cli_stats,      "Show what the store holds" },
-  { "events",     _bh_cli_events,     "List events" },
-  { "demo-data",  _bh_cli_demo_data,  "Write a believable demo venue as CSV files" },
-  { "build",      _bh_cli_build,      "Build a package" },
-  { "estimate",   _bh_cli_estimate,   "Estimate a package's member count" },
-  { "packages",   _bh_cli_packages,   "List packages" },
-  { "show",       _bh_cli_show,       "Show a package" },
-  { "export",     _bh_cli_export,     "Export a package or cluster as CSV" },
-  { "merge",      _bh_cli_merge,      "Merge packages so nobody gets two mails" },
-  { "unmerge",    _bh_cli_unmerge,    "Undo a merge" },
-  { "regenerate", _bh_cli_regenerate, "Rebuild a package on the current data" },
-  { "delete",     _bh_cli_delete,     "Delete a package with its members" },
-  { "expire",     _bh_cli_expire,     "Delete member lists older than 28 days" },
-  { "evaluate",   _bh_cli_evaluate,   "Measure how well packages would have done" },
+  { "import",     _bh_cli_import,     N_("Import CSV files or a folder of them") },
+  { "stats",      _bh_cli_stats,      N_("Show what the store holds") },
+  { "events",     _bh_cli_events,     N_("List events") },
+  { "demo-data",  _bh_cli_demo_data,  N_("Write a believable demo venue as CSV files") },
+  { "build",      _bh_cli_build,      N_("Build a package") },
+  { "estimate",   _bh_cli_estimate,   N_("Estimate a package's member count") },
+  { "packages",   _bh_cli_packages,   N_("List packages") },
+  { "show",       _bh_cli_show,       N_("Show a package") },
+  { "export",     _bh_cli_export,     N_("Export a package or cluster as CSV") },
+  { "merge",      _bh_cli_merge,      N_("Merge packages so nobody gets two mails") },
+  { "unmerge",    _bh_cli_unmerge,    N_("Undo a merge") },
+  { "regenerate", _bh_cli_regenerate, N_("Rebuild a package on the current data") },
+  { "delete",     _bh_cli_delete,     N_("Delete a package with its members") },
+  { "expire",     _bh_cli_expire,     N_("Delete member lists older than 28 days") },
+  { "evaluate",   _bh_cli_evaluate,   N_("Measure how well packages would have done") },
 };
 
 int
@@ -60,7 +61,7 @@ _bh_cli_usage (const char *command,
                const char *message)
 {
   g_printerr ("backhaul-cli %s: %s\n", command, message);
-  g_printerr ("Try “backhaul-cli %s --help”.\n", command);
+  g_printerr (_("Try “backhaul-cli %s --help”.\n"), command);
 
   return BH_CLI_EXIT_USAGE;
 }
@@ -72,6 +73,9 @@ _bh_cli_parse_options (GOptionContext   *context,
                        char           ***argv)
 {
   g_autoptr(GError) error = NULL;
+
+  /* Texts a command marks with N_() are shown translated in --help. */
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
 
   if (!g_option_context_parse (context, argc, argv, &error))
     {
@@ -104,16 +108,17 @@ _bh_cli_print_json (JsonNode *node)
 static void
 print_help (void)
 {
-  g_print ("Usage:\n  backhaul-cli [--data-dir DIR] [--debug] COMMAND [OPTION…]\n\n");
-  g_print ("Turns a venue's ticketing history into email audiences.\n\n");
-  g_print ("Commands:\n");
+  g_print ("%s\n  backhaul-cli [--data-dir DIR] [--debug] COMMAND [OPTION…]\n\n", _("Usage:"));
+  g_print ("%s\n\n", _("Turns a venue’s ticketing history into email audiences."));
+  g_print ("%s\n", _("Commands:"));
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    g_print ("  %-12s %s\n", commands[i].name, commands[i].summary);
-  g_print ("\nGlobal options:\n");
-  g_print ("  --data-dir DIR   Use the store in DIR (default: $XDG_DATA_HOME/backhaul)\n");
-  g_print ("  --debug          Print debug messages to standard error\n");
-  g_print ("  --help           Show this help; COMMAND --help shows a command's\n");
-  g_print ("\nExit status: 0 on success, 1 for wrong usage, 2 for bad data.\n");
+    g_print ("  %-12s %s\n", commands[i].name, _(commands[i].summary));
+  g_print ("\n%s\n", _("Global options:"));
+  g_print ("  --data-dir DIR   %s\n",
+           _("Use the store in DIR (default: $XDG_DATA_HOME/backhaul)"));
+  g_print ("  --debug          %s\n", _("Print debug messages to standard error"));
+  g_print ("  --help           %s\n", _("Show this help; COMMAND --help shows a command’s help"));
+  g_print ("\n%s\n", _("Exit status: 0 on success, 1 for wrong usage, 2 for bad data."));
 }
 
 int
@@ -125,6 +130,8 @@ main (int   argc,
   int i;
 
   setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
 
   for (i = 1; i < argc; i++)
     {
@@ -152,7 +159,7 @@ main (int   argc,
         }
       else if (argv[i][0] == '-')
         {
-          g_printerr ("backhaul-cli: unknown option %s\n", argv[i]);
+          g_printerr (_("backhaul-cli: unknown option %s\n"), argv[i]);
           return BH_CLI_EXIT_USAGE;
         }
       else
@@ -173,7 +180,8 @@ main (int   argc,
         return commands[c].func (&cli, argc - i, argv + i);
     }
 
-  g_printerr ("backhaul-cli: unknown command “%s”. Try “backhaul-cli --help”.\n", argv[i]);
+  g_printerr (_("backhaul-cli: unknown command “%s”. Try “backhaul-cli --help”.\n"),
+              argv[i]);
 
   return BH_CLI_EXIT_USAGE;
 }

@@ -17,6 +17,7 @@
 #include "bh-catalog.h"
 #include "bh-cli-private.h"
 #include "bh-format.h"
+#include "bh-i18n.h"
 #include "bh-import.h"
 
 /* The exit status of an import stopped with Ctrl+C, as shells report a
@@ -84,7 +85,7 @@ on_sigint_cb (gpointer user_data)
 
   if (job->show_progress)
     fprintf (stderr, "\r\033[K");
-  g_printerr ("Cancelling the import; the store stays as it was…\n");
+  g_printerr (_("Cancelling the import; the store stays as it was…\n"));
   g_cancellable_cancel (job->cancellable);
 
   return G_SOURCE_CONTINUE;
@@ -97,10 +98,15 @@ print_import_report (JsonNode *report)
   static const char * const kinds[] = { "events", "program", "customers", "sales" };
   JsonArray *files = json_object_get_array_member (object, "files");
 
-  g_print ("Imported %u %s in %.1f s.\n", json_array_get_length (files),
-           json_array_get_length (files) == 1 ? "file" : "files",
-           json_object_get_double_member (object, "seconds"));
-  g_print ("%-10s %14s %14s %14s %12s\n", "", "added", "changed", "unchanged", "rejected");
+  g_print (g_dngettext (GETTEXT_PACKAGE, "Imported %u file in %.1f s.\n",
+                        "Imported %u files in %.1f s.\n", json_array_get_length (files)),
+           json_array_get_length (files), json_object_get_double_member (object, "seconds"));
+  /* The kinds of file below keep their English names: they are the
+   * names of the files. */
+  g_print ("%-10s %14s %14s %14s %12s\n", "",
+           /* Translators: headings of a table of counts; at most 14
+            * characters each, the last at most 12. */
+           _("added"), _("changed"), _("unchanged"), _("rejected"));
 
   for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
     {
@@ -116,7 +122,7 @@ print_import_report (JsonNode *report)
     }
 
   if (!json_object_get_null_member (object, "rejects_file"))
-    g_print ("Rejected rows with their reasons: %s\n",
+    g_print (_("Rejected rows with their reasons: %s\n"),
              json_object_get_string_member (object, "rejects_file"));
 }
 
@@ -139,26 +145,26 @@ _bh_cli_import (BhCli  *cli,
   int status;
   GOptionEntry entries[] = {
     { "rejects", 0, 0, G_OPTION_ARG_FILENAME, &rejects,
-      "Store the valid rows and write the rejected ones with their reasons to FILE",
-      "FILE" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the report as JSON", NULL },
+      N_("Store the valid rows and write the rejected ones with their reasons to FILE"),
+      N_("FILE") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the report as JSON"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &paths, NULL, "PATH…" },
     { NULL }
   };
 
-  context = g_option_context_new ("PATH… — import CSV files or folders of them");
+  context = g_option_context_new (N_("PATH… — import CSV files or folders of them"));
   g_option_context_set_summary (context,
-                                "Imports events.csv, program.csv, customers.csv and "
-                                "sales.csv files (a prefix such as 2026-12-01_ is fine),\n"
-                                "given as files or folders. One bad row means nothing is "
-                                "stored, unless --rejects\nsets the bad rows aside. "
-                                "Ctrl+C cancels and leaves the store as it was.");
+                                N_("Imports events.csv, program.csv, customers.csv and "
+                                   "sales.csv files (a prefix such as 2026-12-01_ is "
+                                   "fine),\ngiven as files or folders. One bad row means "
+                                   "nothing is stored, unless --rejects\nsets the bad rows "
+                                   "aside. Ctrl+C cancels and leaves the store as it was."));
   g_option_context_add_main_entries (context, entries, NULL);
   if ((status = _bh_cli_parse_options (context, &argc, &argv)) >= 0)
     return status;
 
   if (paths == NULL || paths[0] == NULL)
-    return _bh_cli_usage ("import", "name at least one file or folder to import");
+    return _bh_cli_usage ("import", _("name at least one file or folder to import"));
 
   if (!(store = _bh_cli_open_store (cli, &error)))
     return _bh_cli_fail (error);
@@ -191,7 +197,7 @@ _bh_cli_import (BhCli  *cli,
 
       if (g_error_matches (failure, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
-          g_printerr ("backhaul-cli: the import was cancelled; nothing was stored\n");
+          g_printerr (_("backhaul-cli: the import was cancelled; nothing was stored\n"));
           return BH_CLI_EXIT_INTERRUPTED;
         }
 

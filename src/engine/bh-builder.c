@@ -13,6 +13,7 @@
 
 #include "bh-builder-private.h"
 #include "bh-error.h"
+#include "bh-i18n.h"
 #include "bh-package.h"
 
 /*
@@ -185,7 +186,7 @@ resolve_events (BhBuild  *build,
       if (found == NULL)
         {
           g_set_error (error, BH_ERROR, BH_ERROR_NOT_FOUND,
-                       "Event “%s” is not in the data", definition->events[j]);
+                       _("Event “%s” is not in the data"), definition->events[j]);
           return FALSE;
         }
 
@@ -800,11 +801,11 @@ bh_builder_run (BhSnapshot          *snapshot,
   if (!(build = _bh_build_new (snapshot, definition, cancellable, error)))
     return NULL;
 
-  report (progress, progress_data, 0.1, "Finding interested customers");
+  report (progress, progress_data, 0.1, _("Finding interested customers"));
   if (!_bh_build_select (build, error))
     return NULL;
 
-  report (progress, progress_data, 0.4, "Ranking members");
+  report (progress, progress_data, 0.4, _("Ranking members"));
   ranked = g_array_sized_new (FALSE, FALSE, sizeof (Ranked), build->n_members);
   for (guint32 c = 0; c < snapshot->n_customers; c++)
     if (build->status[c] == BH_STATUS_MEMBER)
@@ -830,7 +831,7 @@ bh_builder_run (BhSnapshot          *snapshot,
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
 
-  report (progress, progress_data, 0.5, "Forming taste clusters");
+  report (progress, progress_data, 0.5, _("Forming taste clusters"));
   customers = g_new (guint32, ranked->len + 1);
   assignment = g_new0 (guint, ranked->len + 1);
   for (guint i = 0; i < ranked->len; i++)
@@ -842,13 +843,13 @@ bh_builder_run (BhSnapshot          *snapshot,
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
 
-  report (progress, progress_data, 0.8, "Describing the clusters");
+  report (progress, progress_data, 0.8, _("Describing the clusters"));
   result = g_new0 (BhBuildResult, 1);
   result->clusters = _bh_describe_clusters (snapshot, build->profiles, build->cutoff,
                                             build->chosen, build->n_chosen,
                                             customers, assignment, ranked->len, n_clusters);
 
-  report (progress, progress_data, 0.9, "Explaining each member's interest");
+  report (progress, progress_data, 0.9, _("Explaining each member's interest"));
   result->members = g_array_sized_new (FALSE, FALSE, sizeof (BhBuildMember), ranked->len);
   g_array_set_clear_func (result->members, clear_member);
   for (guint i = 0; i < ranked->len; i++)
@@ -948,7 +949,7 @@ bh_builder_describe_clusters (BhSnapshot          *snapshot,
       if (members[i].customer >= snapshot->n_customers || members[i].cluster >= n_clusters)
         {
           g_set_error (error, BH_ERROR, BH_ERROR_INVALID_ARGUMENT,
-                       "Member %u has no customer or cluster in this data", i);
+                       _("Member %u has no customer or cluster in this data"), i);
           return NULL;
         }
 

@@ -13,6 +13,7 @@
 
 #include "bh-catalog.h"
 #include "bh-error.h"
+#include "bh-i18n.h"
 
 /*
  * What the store holds, for `backhaul-cli stats` and `events` and for the
@@ -127,7 +128,7 @@ bh_catalog_stats (BhStore  *store,
   sqlite3_bind_text (stmt, 1, day, -1, SQLITE_STATIC);
   if (sqlite3_step (stmt) != SQLITE_ROW)
     {
-      bh_store_set_error (store, error, "Could not count what the store holds");
+      bh_store_set_error (store, error, _("Could not count what the store holds"));
       return NULL;
     }
   json_builder_set_member_name (builder, "customers");
@@ -149,7 +150,7 @@ bh_catalog_stats (BhStore  *store,
     return NULL;
   if (sqlite3_step (stmt) != SQLITE_ROW)
     {
-      bh_store_set_error (store, error, "Could not count the sales");
+      bh_store_set_error (store, error, _("Could not count the sales"));
       return NULL;
     }
   json_builder_set_member_name (builder, "sales");
@@ -265,7 +266,7 @@ bh_catalog_events (BhStore     *store,
       if (date != NULL && !valid_iso_date (date))
         {
           g_set_error (error, BH_ERROR, BH_ERROR_INVALID_ARGUMENT,
-                       "“%s” is not a date; write it as YYYY-MM-DD", date);
+                       _("“%s” is not a date; write it as YYYY-MM-DD"), date);
           return NULL;
         }
     }

@@ -17,6 +17,7 @@
 
 #include "bh-csv.h"
 #include "bh-error.h"
+#include "bh-i18n.h"
 
 /*
  * A streaming reader of RFC 4180 CSV files.
@@ -164,9 +165,12 @@ bh_csv_format_problem (const char *file,
 
   if (value != NULL)
     {
-      g_string_append (out, "value “");
-      shorten_value (out, value, value_length);
-      g_string_append (out, "”: ");
+      g_autoptr(GString) shortened = g_string_new (NULL);
+
+      shorten_value (shortened, value, value_length);
+      /* Translators: the value a problem in an imported file is about,
+       * before the reason; keep the space after the colon. */
+      g_string_append_printf (out, _("value “%s”: "), shortened->str);
     }
 
   g_string_append (out, reason);
@@ -279,7 +283,7 @@ refill (BhCsvReader  *self,
       int errsv = errno;
 
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
-                   "Could not read %s: %s", self->name, g_strerror (errsv));
+                   _("Could not read %s: %s"), self->name, g_strerror (errsv));
       return FALSE;
     }
 
@@ -354,8 +358,8 @@ parse_record (BhCsvReader  *self,
                   if (*bad_column == 0)
                     {
                       *bad_column = self->n_fields + 1;
-                      *bad_reason = "a quoted field is not closed: "
-                                    "a quote (\") is missing";
+                      *bad_reason = _("a quoted field is not closed: "
+                                      "a quote (\") is missing");
                     }
                   q = end;
                 }
@@ -397,8 +401,8 @@ parse_record (BhCsvReader  *self,
               if (*bad_column == 0)
                 {
                   *bad_column = self->n_fields + 1;
-                  *bad_reason = "there is text after the closing quote; a quote "
-                                "inside a quoted field must be doubled (\"\")";
+                  *bad_reason = _("there is text after the closing quote; a quote "
+                                  "inside a quoted field must be doubled (\"\")");
                 }
               memcpy (out, text, p - text);
               out += p - text;
@@ -565,7 +569,7 @@ read_record (BhCsvReader  *self,
   if ((bad_utf8 = find_bad_utf8 (self)) > 0)
     {
       set_bad_record (self, error, self->record_line, bad_utf8, NULL, 0,
-                      "the text is not valid UTF-8; save the file as UTF-8");
+                      _("the text is not valid UTF-8; save the file as UTF-8"));
       return BH_CSV_BAD_RECORD;
     }
 
@@ -650,7 +654,7 @@ read_header (BhCsvReader  *self,
   if (status == BH_CSV_END)
     {
       g_set_error (error, BH_ERROR, BH_ERROR_INVALID_DATA,
-                   "%s:1: the file is empty; it needs a header line naming its columns",
+                   _("%s:1: the file is empty; it needs a header line naming its columns"),
                    self->name);
       return FALSE;
     }
@@ -667,7 +671,7 @@ read_header (BhCsvReader  *self,
       if (name[0] == '\0')
         {
           set_bad_record (self, error, self->record_line, f + 1, NULL, 0,
-                          "the header names no column here");
+                          _("the header names no column here"));
           return FALSE;
         }
 
@@ -677,7 +681,7 @@ read_header (BhCsvReader  *self,
             {
               set_bad_record (self, error, self->record_line, f + 1,
                               self->scratch + self->starts[f], -1,
-                              "the header names this column twice");
+                              _("the header names this column twice"));
               return FALSE;
             }
         }
@@ -725,7 +729,7 @@ bh_csv_reader_new (const char  *path,
       int errsv = errno;
 
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
-                   "Could not open %s: %s", path, g_strerror (errsv));
+                   _("Could not open %s: %s"), path, g_strerror (errsv));
       return NULL;
     }
 
@@ -773,7 +777,7 @@ bh_csv_reader_new_part (BhCsvReader  *whole,
       int errsv = errno;
 
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
-                   "Could not open %s: %s", whole->name, g_strerror (errsv));
+                   _("Could not open %s: %s"), whole->name, g_strerror (errsv));
       return NULL;
     }
 
@@ -878,8 +882,8 @@ bh_csv_reader_next (BhCsvReader  *self,
   if (self->n_fields < n_columns)
     {
       g_autofree char *reason =
-        g_strdup_printf ("the row has %u fields but the header has %u columns; "
-                         "“%s” and the columns after it are missing",
+        g_strdup_printf (_("the row has %u fields but the header has %u columns; "
+                           "“%s” and the columns after it are missing"),
                          self->n_fields, n_columns,
                          (const char *)g_ptr_array_index (self->columns, self->n_fields));
 
@@ -890,7 +894,7 @@ bh_csv_reader_next (BhCsvReader  *self,
   if (self->n_fields > n_columns)
     {
       g_autofree char *reason =
-        g_strdup_printf ("the row has %u fields but the header has %u columns",
+        g_strdup_printf (_("the row has %u fields but the header has %u columns"),
                          self->n_fields, n_columns);
 
       set_bad_record (self, error, self->record_line, n_columns + 1,

@@ -12,6 +12,7 @@
 
 #include "bh-definition.h"
 #include "bh-error.h"
+#include "bh-i18n.h"
 
 /*
  * The default interest threshold. Interest (see bh-snapshot.c) is the
@@ -156,7 +157,9 @@ check_date (const char  *text,
     return TRUE;
 
   g_set_error (error, BH_ERROR, BH_ERROR_INVALID_ARGUMENT,
-               "The %s “%s” is not a date of the form YYYY-MM-DD", what, text);
+               /* Translators: the first %s is a setting, such as “as-of date”,
+                * the second the text given for it. */
+               _("The %s “%s” is not a date of the form YYYY-MM-DD"), _(what), text);
   return FALSE;
 }
 
@@ -182,7 +185,8 @@ check_ids (const char * const  *ids,
     if (is_blank (ids[i]))
       {
         g_set_error (error, BH_ERROR, BH_ERROR_INVALID_ARGUMENT,
-                     "The %s contain an empty entry (number %u)", what, i + 1);
+                     /* Translators: %s is a list, such as “cities to include”. */
+                     _("The %s contain an empty entry (number %u)"), _(what), i + 1);
         return FALSE;
       }
 
@@ -211,11 +215,11 @@ bh_definition_validate (const BhDefinition  *self,
   if (self->events == NULL || self->events[0] == NULL)
     {
       g_set_error_literal (error, BH_ERROR, BH_ERROR_INVALID_ARGUMENT,
-                           "Choose at least one event");
+                           _("Choose at least one event"));
       return FALSE;
     }
 
-  if (!check_ids ((const char * const *)self->events, "chosen events", error))
+  if (!check_ids ((const char * const *)self->events, N_("chosen events"), error))
     return FALSE;
 
   for (guint i = 0; self->events[i]; i++)
@@ -223,21 +227,21 @@ bh_definition_validate (const BhDefinition  *self,
       if (g_strcmp0 (self->events[i], self->events[j]) == 0)
         {
           g_set_error (error, BH_ERROR, BH_ERROR_INVALID_ARGUMENT,
-                       "The event “%s” is chosen twice", self->events[i]);
+                       _("The event “%s” is chosen twice"), self->events[i]);
           return FALSE;
         }
 
   if (self->mode != BH_MODE_INCLUSIVE && self->mode != BH_MODE_SELECTIVE)
     {
       g_set_error (error, BH_ERROR, BH_ERROR_INVALID_ARGUMENT,
-                   "Unknown mode %d; use inclusive or selective", (int)self->mode);
+                   _("Unknown mode %d; use inclusive or selective"), (int)self->mode);
       return FALSE;
     }
 
   if (!(self->quorum > 0 && self->quorum <= 1))
     {
       g_set_error (error, BH_ERROR, BH_ERROR_INVALID_ARGUMENT,
-                   "The quorum must be a share above 0 and at most 1, not %g",
+                   _("The quorum must be a share above 0 and at most 1, not %g"),
                    self->quorum);
       return FALSE;
     }
@@ -245,7 +249,7 @@ bh_definition_validate (const BhDefinition  *self,
   if (!(self->threshold >= 0 && self->threshold <= 1))
     {
       g_set_error (error, BH_ERROR, BH_ERROR_INVALID_ARGUMENT,
-                   "The interest threshold must lie between 0 and 1, not %g",
+                   _("The interest threshold must lie between 0 and 1, not %g"),
                    self->threshold);
       return FALSE;
     }
@@ -253,14 +257,14 @@ bh_definition_validate (const BhDefinition  *self,
   if (self->clusters == 1 || self->clusters > 8)
     {
       g_set_error (error, BH_ERROR, BH_ERROR_INVALID_ARGUMENT,
-                   "The number of clusters must be 2 to 8, or 0 for automatic, not %u",
+                   _("The number of clusters must be 2 to 8, or 0 for automatic, not %u"),
                    self->clusters);
       return FALSE;
     }
 
-  if (!check_date (self->as_of, "as-of date", error) ||
-      !check_date (self->exclude_all_before, "purchase date bound", error) ||
-      !check_date (self->exclude_all_after, "purchase date bound", error))
+  if (!check_date (self->as_of, N_("as-of date"), error) ||
+      !check_date (self->exclude_all_before, N_("purchase date bound"), error) ||
+      !check_date (self->exclude_all_after, N_("purchase date bound"), error))
     return FALSE;
 
   if (isnan (self->min_avg_price) || isnan (self->max_avg_price) ||
@@ -268,19 +272,19 @@ bh_definition_validate (const BhDefinition  *self,
        self->min_avg_price > self->max_avg_price))
     {
       g_set_error (error, BH_ERROR, BH_ERROR_INVALID_ARGUMENT,
-                   "The lowest average price (%g) is above the highest (%g)",
+                   _("The lowest average price (%g) is above the highest (%g)"),
                    self->min_avg_price, self->max_avg_price);
       return FALSE;
     }
 
-  if (!check_ids ((const char * const *)self->include_ids, "customers to include", error) ||
-      !check_ids ((const char * const *)self->exclude_ids, "customers to exclude", error) ||
+  if (!check_ids ((const char * const *)self->include_ids, N_("customers to include"), error) ||
+      !check_ids ((const char * const *)self->exclude_ids, N_("customers to exclude"), error) ||
       !check_ids ((const char * const *)self->include_post_codes,
-                  "post codes to include", error) ||
+                  N_("post codes to include"), error) ||
       !check_ids ((const char * const *)self->exclude_post_codes,
-                  "post codes to exclude", error) ||
-      !check_ids ((const char * const *)self->include_cities, "cities to include", error) ||
-      !check_ids ((const char * const *)self->exclude_cities, "cities to exclude", error))
+                  N_("post codes to exclude"), error) ||
+      !check_ids ((const char * const *)self->include_cities, N_("cities to include"), error) ||
+      !check_ids ((const char * const *)self->exclude_cities, N_("cities to exclude"), error))
     return FALSE;
 
   return TRUE;
@@ -378,7 +382,9 @@ wrong_type (const char  *key,
             GError     **error)
 {
   g_set_error (error, BH_ERROR, BH_ERROR_INVALID_ARGUMENT,
-               "In the package definition, “%s” must be %s", key, expected);
+               /* Translators: “%s” is a JSON key, the second %s what it
+                * must be, such as “a list of strings”. */
+               _("In the package definition, “%s” must be %s"), key, _(expected));
   return FALSE;
 }
 
@@ -394,7 +400,7 @@ read_string (JsonObject  *object,
     return TRUE;
 
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return wrong_type (key, "a string", error);
+    return wrong_type (key, N_("a string"), error);
 
   g_free (*value);
   *value = json_node_dup_string (node);
@@ -416,7 +422,7 @@ read_strv (JsonObject  *object,
     return TRUE;
 
   if (!JSON_NODE_HOLDS_ARRAY (node))
-    return wrong_type (key, "a list of strings", error);
+    return wrong_type (key, N_("a list of strings"), error);
 
   array = json_node_get_array (node);
   builder = g_strv_builder_new ();
@@ -426,7 +432,7 @@ read_strv (JsonObject  *object,
 
       if (!JSON_NODE_HOLDS_VALUE (element) ||
           json_node_get_value_type (element) != G_TYPE_STRING)
-        return wrong_type (key, "a list of strings", error);
+        return wrong_type (key, N_("a list of strings"), error);
 
       g_strv_builder_add (builder, json_node_get_string (element));
     }
@@ -451,7 +457,7 @@ read_number (JsonObject  *object,
 
   type = JSON_NODE_HOLDS_VALUE (node) ? json_node_get_value_type (node) : G_TYPE_INVALID;
   if (type != G_TYPE_DOUBLE && type != G_TYPE_INT64)
-    return wrong_type (key, "a number", error);
+    return wrong_type (key, N_("a number"), error);
 
   *value = json_node_get_double (node);
 
@@ -471,11 +477,11 @@ read_count (JsonObject  *object,
     return TRUE;
 
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
-    return wrong_type (key, "a whole number", error);
+    return wrong_type (key, N_("a whole number"), error);
 
   number = json_node_get_int (node);
   if (number < 0 || number > G_MAXUINT)
-    return wrong_type (key, "a whole number from 0", error);
+    return wrong_type (key, N_("a whole number from 0"), error);
 
   *value = (guint)number;
 
@@ -494,7 +500,7 @@ read_boolean (JsonObject  *object,
     return TRUE;
 
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
-    return wrong_type (key, "true or false", error);
+    return wrong_type (key, N_("true or false"), error);
 
   *value = json_node_get_boolean (node);
 
@@ -525,7 +531,7 @@ bh_definition_new_from_json (JsonNode  *node,
   if (!JSON_NODE_HOLDS_OBJECT (node))
     {
       g_set_error_literal (error, BH_ERROR, BH_ERROR_INVALID_ARGUMENT,
-                           "A package definition must be a JSON object");
+                           _("A package definition must be a JSON object"));
       return NULL;
     }
 
@@ -557,7 +563,7 @@ bh_definition_new_from_json (JsonNode  *node,
   if (mode != NULL && !bh_mode_from_string (mode, &self->mode))
     {
       g_set_error (error, BH_ERROR, BH_ERROR_INVALID_ARGUMENT,
-                   "Unknown mode “%s”; use inclusive or selective", mode);
+                   _("Unknown mode “%s”; use inclusive or selective"), mode);
       return NULL;
     }
 

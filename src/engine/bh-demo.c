@@ -15,6 +15,7 @@
 #include "bh-demo.h"
 #include "bh-demo-private.h"
 #include "bh-error.h"
+#include "bh-i18n.h"
 
 /* The generator streams customers, their sales and their truth straight
  * into the files; only the events live in memory. Everything random comes
@@ -287,7 +288,7 @@ writer_flush (Writer        *w,
   if (!g_output_stream_write_all (w->stream, w->buffer, w->length, NULL,
                                   cancellable, error))
     {
-      g_prefix_error (error, "Cannot write %s: ", w->name);
+      g_prefix_error (error, _("Cannot write %s: "), w->name);
       return FALSE;
     }
   w->length = 0;
@@ -317,7 +318,7 @@ writer_close (Writer        *w,
 
   if (!g_output_stream_close (w->stream, cancellable, error))
     {
-      g_prefix_error (error, "Cannot write %s: ", w->name);
+      g_prefix_error (error, _("Cannot write %s: "), w->name);
       return FALSE;
     }
 
@@ -1752,11 +1753,11 @@ demo_run (Demo    *demo,
       int saved = errno;
 
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                   "Cannot create folder %s: %s", demo->out_dir, g_strerror (saved));
+                   _("Cannot create folder %s: %s"), demo->out_dir, g_strerror (saved));
       return FALSE;
     }
 
-  report (demo, 0.0, "Planning the seasons");
+  report (demo, 0.0, _("Planning the seasons"));
   make_events (demo);
   demo->event_digits = demo->events->len >= 100000 ? 6 : 5;
   demo->by_archetype = g_new0 (EventIndex, _bh_demo_n_archetypes);
@@ -1786,7 +1787,7 @@ demo_run (Demo    *demo,
                     "customer_id,archetypes", error))
     return FALSE;
 
-  report (demo, 0.01, "Writing events");
+  report (demo, 0.01, _("Writing events"));
   if (!write_events (demo, error))
     return FALSE;
 
@@ -1796,7 +1797,7 @@ demo_run (Demo    *demo,
         {
           if (g_cancellable_set_error_if_cancelled (demo->cancellable, error))
             return FALSE;
-          report (demo, 0.02 + 0.97 * i / demo->n_customers, "Writing customers and sales");
+          report (demo, 0.02 + 0.97 * i / demo->n_customers, _("Writing customers and sales"));
         }
 
       if (!write_customer (demo, i, error))

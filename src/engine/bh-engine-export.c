@@ -10,6 +10,7 @@
 
 #include "bh-engine-private.h"
 #include "bh-error.h"
+#include "bh-i18n.h"
 
 /*
  * CSV export of a package or one of its clusters for the CRM: UTF-8,
@@ -428,7 +429,7 @@ read_rows_locked (BhEngine      *self,
 
   if (rc != SQLITE_DONE)
     {
-      bh_store_set_error (bh_engine_get_store (self), error, "Could not read the members");
+      bh_store_set_error (bh_engine_get_store (self), error, _("Could not read the members"));
       return FALSE;
     }
 
@@ -547,7 +548,7 @@ bh_engine_export (BhEngine       *self,
   if (delimiter != ',' && delimiter != ';')
     {
       g_set_error (error, BH_ERROR, BH_ERROR_INVALID_ARGUMENT,
-                   "The delimiter must be a comma or a semicolon, not “%c”", delimiter);
+                   _("The delimiter must be a comma or a semicolon, not “%c”"), delimiter);
       return 0;
     }
 
@@ -561,8 +562,8 @@ bh_engine_export (BhEngine       *self,
   if (cluster >= (int)g_list_model_get_n_items (clusters))
     {
       g_set_error (error, BH_ERROR, BH_ERROR_INVALID_ARGUMENT,
-                   "Package %" G_GINT64_FORMAT " has no cluster %d; its clusters are "
-                   "0 to %u", package_id, cluster, g_list_model_get_n_items (clusters) - 1);
+                   _("Package %" PRId64 " has no cluster %d; its clusters are "
+                     "0 to %u"), package_id, cluster, g_list_model_get_n_items (clusters) - 1);
       goto out;
     }
 

@@ -12,6 +12,7 @@
 #include "bh-catalog.h"
 #include "bh-engine-private.h"
 #include "bh-error.h"
+#include "bh-i18n.h"
 #include "bh-import.h"
 #include "bh-package-private.h"
 
@@ -172,14 +173,14 @@ package_from_row (sqlite3_stmt  *stmt,
   if (!json_parser_load_from_data (parser, definition_text, -1, error) ||
       !(definition = bh_definition_new_from_json (json_parser_get_root (parser), error)))
     {
-      g_prefix_error (error, "Package %" G_GINT64_FORMAT " in the store is damaged: ", id);
+      g_prefix_error (error, _("Package %" PRId64 " in the store is damaged: "), id);
       return NULL;
     }
 
   if (status < BH_PACKAGE_STATUS_IN_PROGRESS || status > BH_PACKAGE_STATUS_EXPIRED)
     {
       g_set_error (error, BH_ERROR, BH_ERROR_STORE,
-                   "Package %" G_GINT64_FORMAT " in the store has an unknown status %d",
+                   _("Package %" PRId64 " in the store has an unknown status %d"),
                    id, status);
       return NULL;
     }
@@ -201,8 +202,8 @@ package_from_row (sqlite3_stmt  *stmt,
       if (!json_parser_load_from_data (parser, result, -1, error) ||
           !_bh_package_load_result (package, json_parser_get_root (parser), error))
         {
-          g_prefix_error (error, "The result of package %" G_GINT64_FORMAT " in the store "
-                          "is damaged: ", id);
+          g_prefix_error (error, _("The result of package %" PRId64 " in the store "
+                                   "is damaged: "), id);
           return NULL;
         }
     }
@@ -236,13 +237,13 @@ _bh_engine_load_package_locked (BhEngine  *self,
   if ((rc = sqlite3_step (stmt)) == SQLITE_DONE)
     {
       g_set_error (error, BH_ERROR, BH_ERROR_NOT_FOUND,
-                   "There is no package %" G_GINT64_FORMAT, package_id);
+                   _("There is no package %" PRId64), package_id);
       return NULL;
     }
 
   if (rc != SQLITE_ROW)
     {
-      bh_store_set_error (self->store, error, "Could not read a package");
+      bh_store_set_error (self->store, error, _("Could not read a package"));
       return NULL;
     }
 
@@ -263,23 +264,28 @@ _bh_engine_require_done (BhPackage   *package,
 
     case BH_PACKAGE_STATUS_EXPIRED:
       g_set_error (error, BH_ERROR, BH_ERROR_WRONG_STATE,
-                   "Cannot %s package %" G_GINT64_FORMAT ": its member list expired "
-                   "and was deleted. Regenerate it first.", doing, id);
-      return FALSE;
+                   _("Package %" PRId64 " cannot be used: its member list expired "
+                     "and was deleted. Regenerate it first."), id);
+      break;
 
     case BH_PACKAGE_STATUS_FAILED:
       g_set_error (error, BH_ERROR, BH_ERROR_WRONG_STATE,
-                   "Cannot %s package %" G_GINT64_FORMAT ": its build failed. "
-                   "Regenerate it first.", doing, id);
-      return FALSE;
+                   _("Package %" PRId64 " cannot be used: its build failed. "
+                     "Regenerate it first."), id);
+      break;
 
     case BH_PACKAGE_STATUS_IN_PROGRESS:
     default:
       g_set_error (error, BH_ERROR, BH_ERROR_WRONG_STATE,
-                   "Cannot %s package %" G_GINT64_FORMAT ": it is still being built.",
-                   doing, id);
-      return FALSE;
+                   _("Package %" PRId64 " cannot be used: it is still being built."), id);
+      break;
     }
+
+  /* @doing is a verb phrase in English; it stays out of the translated
+   * message, where its word order would not fit, and goes to the log. */
+  g_debug ("Refused to %s package %" G_GINT64_FORMAT ": it is not done", doing, id);
+
+  return FALSE;
 }
 
 gboolean
@@ -331,9 +337,9 @@ _bh_engine_close_merges_locked (BhEngine    *self,
       sqlite3_reset (drop_packages);
       sqlite3_bind_int64 (drop_packages, 1, merge_id);
 
-      if (!_bh_engine_step_done (self, close, "Could not close a merge", error) ||
-          !_bh_engine_step_done (self, drop_members, "Could not close a merge", error) ||
-          !_bh_engine_step_done (self, drop_packages, "Could not close a merge", error))
+      if (!_bh_engine_step_done (self, close, _("Could not close a merge"), error) ||
+          !_bh_engine_step_done (self, drop_members, _("Could not close a merge"), error) ||
+          !_bh_engine_step_done (self, drop_packages, _("Could not close a merge"), error))
         return FALSE;
 
       g_debug ("Merge %" G_GINT64_FORMAT " can no longer be undone", merge_id);
@@ -375,12 +381,13 @@ fail_stale_builds_locked (BhEngine  *self,
 
   sqlite3_bind_int (stmt, 1, BH_PACKAGE_STATUS_FAILED);
   sqlite3_bind_text (stmt, 2,
-                     "Backhaul stopped before this build finished. Regenerate the package.",
+                     _("Backhaul stopped before this build finished. "
+                       "Regenerate the package."),
                      -1, SQLITE_STATIC);
   sqlite3_bind_int (stmt, 3, BH_PACKAGE_STATUS_IN_PROGRESS);
   sqlite3_bind_int64 (stmt, 4, now_unix () - STALE_BUILD_SECONDS);
 
-  return _bh_engine_step_done (self, stmt, "Could not mark unfinished builds as failed", error);
+  return _bh_engine_step_done (self, stmt, _("Could not mark unfinished builds as failed"), error);
 }
 
 static void
@@ -651,7 +658,7 @@ static char *
 failure_reason (const GError *error)
 {
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return g_strdup ("The build was cancelled.");
+    return g_strdup (_("The build was cancelled."));
 
   return g_strdup (error->message);
 }
@@ -683,8 +690,8 @@ store_failure (BhEngine     *self,
   sqlite3_bind_int64 (update, 3, id);
   sqlite3_bind_int64 (drop, 1, id);
 
-  if (!_bh_engine_step_done (self, update, "Could not mark a package as failed", &error) ||
-      !_bh_engine_step_done (self, drop, "Could not mark a package as failed", &error))
+  if (!_bh_engine_step_done (self, update, _("Could not mark a package as failed"), &error) ||
+      !_bh_engine_step_done (self, drop, _("Could not mark a package as failed"), &error))
     goto out;
 
   bh_store_commit (self->store, &error);
@@ -710,6 +717,8 @@ insert_members_locked (BhEngine       *self,
                        GCancellable   *cancellable,
                        GError        **error)
 {
+  /* Looked up once, not for each of up to a million members. */
+  const char *failed = _("Could not store the package's members");
   g_autoptr(sqlite3_stmt) stmt = NULL;
 
   if (!(stmt = bh_store_prepare (self->store,
@@ -734,7 +743,7 @@ insert_members_locked (BhEngine       *self,
       sqlite3_bind_double (stmt, 4, member->score);
       sqlite3_bind_text (stmt, 5, member->why, -1, SQLITE_STATIC);
 
-      if (!_bh_engine_step_done (self, stmt, "Could not store the package's members", error))
+      if (!_bh_engine_step_done (self, stmt, failed, error))
         return FALSE;
     }
 
@@ -778,13 +787,13 @@ store_result_locked (BhEngine       *self,
   if (!bh_store_begin (self->store, error))
     return FALSE;
 
-  if (!_bh_engine_step_done (self, update, "Could not store the package", error))
+  if (!_bh_engine_step_done (self, update, _("Could not store the package"), error))
     goto fail;
 
   if (sqlite3_changes (bh_store_get_db (self->store)) == 0)
     {
       g_set_error (error, BH_ERROR, BH_ERROR_NOT_FOUND,
-                   "Package %" G_GINT64_FORMAT " was deleted while it was being built.", id);
+                   _("Package %" PRId64 " was deleted while it was being built."), id);
       goto fail;
     }
 
@@ -831,7 +840,7 @@ run_build (BhEngine       *self,
 
   if (result)
     {
-      build_progress_cb (1.0, "Saving the package", &build_progress);
+      build_progress_cb (1.0, _("Saving the package"), &build_progress);
 
       g_mutex_lock (&self->store_lock);
       stored = store_result_locked (self, package, snapshot, result, cancellable, &local_error);
@@ -907,7 +916,7 @@ bh_engine_build (BhEngine            *self,
       sqlite3_bind_text (stmt, 2, definition_text, -1, SQLITE_STATIC);
       sqlite3_bind_int (stmt, 3, BH_PACKAGE_STATUS_IN_PROGRESS);
       sqlite3_bind_int64 (stmt, 4, created_unix);
-      ok = _bh_engine_step_done (self, stmt, "Could not store a new package", error);
+      ok = _bh_engine_step_done (self, stmt, _("Could not store a new package"), error);
     }
   if (ok)
     {
@@ -950,7 +959,7 @@ bh_engine_regenerate (BhEngine        *self,
   g_return_val_if_fail (BH_IS_ENGINE (self), NULL);
   g_return_val_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable), NULL);
 
-  why = g_strdup_printf ("package %" G_GINT64_FORMAT " was regenerated", package_id);
+  why = g_strdup_printf (_("package %" PRId64 " was regenerated"), package_id);
 
   g_mutex_lock (&self->store_lock);
 
@@ -963,7 +972,7 @@ bh_engine_regenerate (BhEngine        *self,
   if (bh_package_get_status (package) == BH_PACKAGE_STATUS_IN_PROGRESS)
     {
       g_set_error (error, BH_ERROR, BH_ERROR_WRONG_STATE,
-                   "Package %" G_GINT64_FORMAT " is being built already.", package_id);
+                   _("Package %" PRId64 " is being built already."), package_id);
       goto fail;
     }
 
@@ -981,8 +990,8 @@ bh_engine_regenerate (BhEngine        *self,
   sqlite3_bind_int (update, 1, BH_PACKAGE_STATUS_IN_PROGRESS);
   sqlite3_bind_int64 (update, 2, package_id);
 
-  if (!_bh_engine_step_done (self, drop, "Could not delete the old members", error) ||
-      !_bh_engine_step_done (self, update, "Could not restart the package", error) ||
+  if (!_bh_engine_step_done (self, drop, _("Could not delete the old members"), error) ||
+      !_bh_engine_step_done (self, update, _("Could not restart the package"), error) ||
       !bh_store_commit (self->store, error))
     goto fail;
 
@@ -1037,7 +1046,7 @@ bh_engine_list_packages (BhEngine  *self,
 
   if (ok && rc != SQLITE_DONE)
     {
-      bh_store_set_error (self->store, error, "Could not list the packages");
+      bh_store_set_error (self->store, error, _("Could not list the packages"));
       ok = FALSE;
     }
 
@@ -1072,7 +1081,7 @@ bh_engine_delete_package (BhEngine  *self,
 
   g_return_val_if_fail (BH_IS_ENGINE (self), FALSE);
 
-  why = g_strdup_printf ("package %" G_GINT64_FORMAT " was deleted", package_id);
+  why = g_strdup_printf (_("package %" PRId64 " was deleted"), package_id);
 
   g_mutex_lock (&self->store_lock);
 
@@ -1083,13 +1092,13 @@ bh_engine_delete_package (BhEngine  *self,
 
   sqlite3_bind_int64 (stmt, 1, package_id);
 
-  if (!_bh_engine_step_done (self, stmt, "Could not delete the package", error))
+  if (!_bh_engine_step_done (self, stmt, _("Could not delete the package"), error))
     goto fail;
 
   if (sqlite3_changes (bh_store_get_db (self->store)) == 0)
     {
       g_set_error (error, BH_ERROR, BH_ERROR_NOT_FOUND,
-                   "There is no package %" G_GINT64_FORMAT, package_id);
+                   _("There is no package %" PRId64), package_id);
       goto fail;
     }
 
@@ -1213,7 +1222,7 @@ bh_engine_list_members (BhEngine    *self,
     }
 
   if (rc != SQLITE_DONE)
-    bh_store_set_error (self->store, error, "Could not list the members");
+    bh_store_set_error (self->store, error, _("Could not list the members"));
   else
     ok = TRUE;
 
@@ -1286,8 +1295,8 @@ bh_engine_expire (BhEngine   *self,
       sqlite3_bind_int64 (update, 2, id);
 
       if (!_bh_engine_close_merges_locked (self, id, why, error) ||
-          !_bh_engine_step_done (self, drop, "Could not delete an expired member list", error) ||
-          !_bh_engine_step_done (self, update, "Could not mark a package as expired", error))
+          !_bh_engine_step_done (self, drop, _("Could not delete an expired member list"), error) ||
+          !_bh_engine_step_done (self, update, _("Could not mark a package as expired"), error))
         goto fail;
     }
 

@@ -12,6 +12,7 @@
 
 #include "bh-builder-private.h"
 #include "bh-error.h"
+#include "bh-i18n.h"
 
 /*
  * "How well would Backhaul have done?" For each event, a package with
@@ -394,7 +395,7 @@ bh_builder_evaluate (BhSnapshot          *snapshot,
   if (as_of == NULL || (as_of_day = _bh_parse_day (as_of)) == 0 || strlen (as_of) != 10)
     {
       g_set_error (error, BH_ERROR, BH_ERROR_INVALID_ARGUMENT,
-                   "The as-of date “%s” is not a date of the form YYYY-MM-DD",
+                   _("The as-of date “%s” is not a date of the form YYYY-MM-DD"),
                    as_of ? as_of : "");
       return NULL;
     }
@@ -412,7 +413,7 @@ bh_builder_evaluate (BhSnapshot          *snapshot,
           if (found == NULL)
             {
               g_set_error (error, BH_ERROR, BH_ERROR_NOT_FOUND,
-                           "Event “%s” is not in the data", event_ids[i]);
+                           _("Event “%s” is not in the data"), event_ids[i]);
               return NULL;
             }
 
@@ -444,7 +445,7 @@ bh_builder_evaluate (BhSnapshot          *snapshot,
   for (guint i = 0; i < events->len; i++)
     {
       if (progress != NULL)
-        progress ((double)i / events->len, "Evaluating events", progress_data);
+        progress ((double)i / events->len, _("Evaluating events"), progress_data);
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
           !evaluate_event (snapshot, as_of, g_array_index (events, guint32, i), i,

@@ -18,6 +18,7 @@
 #include "bh-csv.h"
 #include "bh-error.h"
 #include "bh-format.h"
+#include "bh-i18n.h"
 #include "bh-import.h"
 #include "bh-import-private.h"
 #include "bh-snapshot-private.h"
@@ -409,7 +410,8 @@ report_rows (Run       *run,
     return;
 
   count = bh_format_count (rows);
-  message = g_strdup_printf ("%s: %s rows", file->basename, count);
+  /* Translators: a file name and how many of its rows are read. */
+  message = g_strdup_printf (_("%s: %s rows"), file->basename, count);
   report_progress (run, READ_SHARE * (run->done_bytes + offset) / MAX (run->total_bytes, 1),
                    message);
 }
@@ -755,8 +757,8 @@ parse_cents (const char *s,
     marks += s[i] == '.' || s[i] == ',';
 
   if (marks > 1)
-    return "a price has one decimal mark and no thousands separators, "
-           "like 1234.50 or 1234,50";
+    return _("a price has one decimal mark and no thousands separators, "
+             "like 1234.50 or 1234,50");
 
   for (gsize i = 0; i < length; i++)
     {
@@ -766,21 +768,21 @@ parse_cents (const char *s,
         {
           any = TRUE;
           if (decimals >= 0 && ++decimals > 2)
-            return "a price has at most two decimals";
+            return _("a price has at most two decimals");
           units = units * 10 + (c - '0');
           if (units > G_MAXINT32 / 100)
-            return "the price is too large";
+            return _("the price is too large");
         }
       else if (c == '.' || c == ',')
         decimals = 0;
       else if (c == '-')
-        return "a price cannot be negative";
+        return _("a price cannot be negative");
       else
-        return "this is not a price; write it like 12.50 or 12,50";
+        return _("this is not a price; write it like 12.50 or 12,50");
     }
 
   if (!any)
-    return "this is not a price; write it like 12.50 or 12,50";
+    return _("this is not a price; write it like 12.50 or 12,50");
 
   if (decimals == 1)
     units *= 10;
@@ -994,16 +996,16 @@ add_file (Run         *run,
       int errsv = errno;
 
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
-                   "Could not read %s: %s", path, g_strerror (errsv));
+                   _("Could not read %s: %s"), path, g_strerror (errsv));
       return FALSE;
     }
 
   if (!kind_from_name (basename, &kind))
     {
       g_set_error (error, BH_ERROR, BH_ERROR_INVALID_DATA,
-                   "%s: the file name does not say what the file holds; name it "
-                   "events.csv, program.csv, customers.csv or sales.csv "
-                   "(a prefix such as 2026-12-01_ is fine)", path);
+                   _("%s: the file name does not say what the file holds; name it "
+                     "events.csv, program.csv, customers.csv or sales.csv "
+                     "(a prefix such as 2026-12-01_ is fine)"), path);
       return FALSE;
     }
 
@@ -1082,8 +1084,8 @@ collect_files (Run                *run,
   if (run->files->len == 0)
     {
       g_set_error (error, BH_ERROR, BH_ERROR_INVALID_ARGUMENT,
-                   "There is nothing to import: no events, program, customers or "
-                   "sales CSV file was given or found");
+                   _("There is nothing to import: no events, program, customers or "
+                     "sales CSV file was given or found"));
       return FALSE;
     }
 
@@ -1099,7 +1101,7 @@ collect_files (Run                *run,
   if (run->files->len > 256)
     {
       g_set_error (error, BH_ERROR, BH_ERROR_INVALID_ARGUMENT,
-                   "At most 256 files can be imported at once, not %u",
+                   _("At most 256 files can be imported at once, not %u"),
                    run->files->len);
       return FALSE;
     }
@@ -1125,7 +1127,7 @@ map_columns (Run          *run,
       if (columns[i] < 0 && spec[i].required)
         {
           g_autofree char *reason =
-            g_strdup_printf ("the required column “%s” is missing from the header",
+            g_strdup_printf (_("the required column “%s” is missing from the header"),
                              spec[i].name);
 
           add_problem (run, bh_csv_reader_get_name (reader), 1, 0, NULL, 0, reason);
@@ -1369,7 +1371,7 @@ parse_aspects (Run         *run,
       if (colon == NULL)
         {
           row_problem (rd, reader, column, item, -1,
-                       "an aspect is written kind:value, like composer:Mozart");
+                       _("an aspect is written kind:value, like composer:Mozart"));
           ok = FALSE;
           continue;
         }
@@ -1382,7 +1384,7 @@ parse_aspects (Run         *run,
         {
           *colon = ':';
           row_problem (rd, reader, column, item, -1,
-                       "an aspect needs both a kind and a value, like composer:Mozart");
+                       _("an aspect needs both a kind and a value, like composer:Mozart"));
           ok = FALSE;
           continue;
         }
@@ -1435,14 +1437,14 @@ read_event (Run         *run,
   aspects = get (reader, columns, E_ASPECTS, &aspects_len);
 
   if (id_len == 0)
-    row_problem (rd, reader, columns[E_ID] + 1, NULL, 0, "event_id is required");
+    row_problem (rd, reader, columns[E_ID] + 1, NULL, 0, _("event_id is required"));
   if (title_len == 0)
-    row_problem (rd, reader, columns[E_TITLE] + 1, NULL, 0, "title is required");
+    row_problem (rd, reader, columns[E_TITLE] + 1, NULL, 0, _("title is required"));
   if (date_len == 0)
-    row_problem (rd, reader, columns[E_DATE] + 1, NULL, 0, "date is required");
+    row_problem (rd, reader, columns[E_DATE] + 1, NULL, 0, _("date is required"));
   else if (!parse_date (date, date_len, &year, &month, &day))
     row_problem (rd, reader, columns[E_DATE] + 1, date, date_len,
-                 "this is not a date; write it as YYYY-MM-DD or DD.MM.YYYY");
+                 _("this is not a date; write it as YYYY-MM-DD or DD.MM.YYYY"));
 
   if (time_len > 0)
     {
@@ -1451,14 +1453,14 @@ read_event (Run         *run,
       if (!parse_time_part (&p, time + time_len, &hour, &minute, &second) ||
           p != time + time_len)
         row_problem (rd, reader, columns[E_TIME] + 1, time, time_len,
-                     "this is not a time of day; write it as HH:MM");
+                     _("this is not a time of day; write it as HH:MM"));
     }
 
   if (capacity_len > 0)
     {
       if (!all_digits (capacity, capacity_len) || capacity_len > 9)
         row_problem (rd, reader, columns[E_CAPACITY] + 1, capacity, capacity_len,
-                     "the capacity is a whole number of seats");
+                     _("the capacity is a whole number of seats"));
       else
         capacity_value = g_ascii_strtoll (capacity, NULL, 10);
     }
@@ -1513,20 +1515,20 @@ read_program (Run         *run,
   event = id_len > 0 ? g_hash_table_lookup (run->events, id) : NULL;
 
   if (id_len == 0)
-    row_problem (rd, reader, columns[P_EVENT] + 1, NULL, 0, "event_id is required");
+    row_problem (rd, reader, columns[P_EVENT] + 1, NULL, 0, _("event_id is required"));
   else if (event == NULL)
     row_problem (rd, reader, columns[P_EVENT] + 1, id, id_len,
-                 "no event has this event_id, neither in the store nor in this import");
+                 _("no event has this event_id, neither in the store nor in this import"));
   if (kind_len == 0)
-    row_problem (rd, reader, columns[P_KIND] + 1, NULL, 0, "kind is required");
+    row_problem (rd, reader, columns[P_KIND] + 1, NULL, 0, _("kind is required"));
   else if (strchr (kind, ':') || strchr (kind, '|'))
     row_problem (rd, reader, columns[P_KIND] + 1, kind, kind_len,
-                 "a kind cannot hold “:” or “|”");
+                 _("a kind cannot hold “:” or “|”"));
   if (value_len == 0)
-    row_problem (rd, reader, columns[P_VALUE] + 1, NULL, 0, "value is required");
+    row_problem (rd, reader, columns[P_VALUE] + 1, NULL, 0, _("value is required"));
   else if (strchr (value, '|'))
     row_problem (rd, reader, columns[P_VALUE] + 1, value, value_len,
-                 "a value cannot hold “|”");
+                 _("a value cannot hold “|”"));
 
   if (!row_end (rd, reader, KIND_PROGRAM))
     return;
@@ -1599,16 +1601,16 @@ read_customer (Run         *run,
   opt_out = get (reader, columns, C_OPT_OUT, &opt_out_len);
 
   if (id_len == 0)
-    row_problem (rd, reader, columns[C_ID] + 1, NULL, 0, "customer_id is required");
+    row_problem (rd, reader, columns[C_ID] + 1, NULL, 0, _("customer_id is required"));
   else if (g_ascii_strcasecmp (id, "ANON") == 0)
     row_problem (rd, reader, columns[C_ID] + 1, id, id_len,
-                 "ANON is reserved for anonymous sales");
+                 _("ANON is reserved for anonymous sales"));
 
   if (columns[C_OPT_OUT] >= 0 &&
       (opt_out_value = parse_yes_no (opt_out, opt_out_len)) < 0)
     row_problem (rd, reader, columns[C_OPT_OUT] + 1, opt_out, opt_out_len,
-                 "ad_opt_out is true or false (also 1/0, yes/no, ja/nein; empty means "
-                 "not opted out)");
+                 _("ad_opt_out is true or false (also 1/0, yes/no, ja/nein; empty means "
+                   "not opted out)"));
 
   if (!row_end (rd, reader, KIND_CUSTOMERS))
     return;
@@ -1932,38 +1934,38 @@ read_sale (Reading     *rd,
 
   if (columns[S_SALE_ID] >= 0 && sale_id_len == 0)
     row_problem (rd, reader, columns[S_SALE_ID] + 1, NULL, 0,
-                 "sale_id is empty; when the column exists, every sale needs one");
+                 _("sale_id is empty; when the column exists, every sale needs one"));
 
   if (customer_len == 0)
     row_problem (rd, reader, columns[S_CUSTOMER] + 1, NULL, 0,
-                 "customer_id is required (ANON for an anonymous sale)");
+                 _("customer_id is required (ANON for an anonymous sale)"));
   else if (customer_len == 4 && g_ascii_strcasecmp (customer, "ANON") == 0)
     sale.customer = 0;
   else if ((found = g_hash_table_lookup (run->customer_ids, customer)))
     sale.customer = GPOINTER_TO_SIZE (found);
   else
     row_problem (rd, reader, columns[S_CUSTOMER] + 1, customer, customer_len,
-                 "no customer has this customer_id, neither in the store nor in this "
-                 "import");
+                 _("no customer has this customer_id, neither in the store nor in this "
+                   "import"));
 
   if (event_len == 0)
-    row_problem (rd, reader, columns[S_EVENT] + 1, NULL, 0, "event_id is required");
+    row_problem (rd, reader, columns[S_EVENT] + 1, NULL, 0, _("event_id is required"));
   else if ((event = g_hash_table_lookup (run->events, event_id)))
     sale.event = event->id;
   else
     row_problem (rd, reader, columns[S_EVENT] + 1, event_id, event_len,
-                 "no event has this event_id, neither in the store nor in this import");
+                 _("no event has this event_id, neither in the store nor in this import"));
 
   if (purchased_len == 0)
     row_problem (rd, reader, columns[S_PURCHASED] + 1, NULL, 0,
-                 "purchase_datetime is required");
+                 _("purchase_datetime is required"));
   else if (!parse_datetime (rd, purchased, purchased_len, &unix_time))
     row_problem (rd, reader, columns[S_PURCHASED] + 1, purchased, purchased_len,
-                 "this is not a date and time; write it in ISO 8601, like "
-                 "2026-03-14T19:30:00 (local time) or 2026-03-14T19:30:00+01:00");
+                 _("this is not a date and time; write it in ISO 8601, like "
+                   "2026-03-14T19:30:00 (local time) or 2026-03-14T19:30:00+01:00"));
   else if (unix_time < 0 || unix_time > G_MAXUINT32)
     row_problem (rd, reader, columns[S_PURCHASED] + 1, purchased, purchased_len,
-                 "the purchase time must lie between 1970 and 2105");
+                 _("the purchase time must lie between 1970 and 2105"));
   else
     sale.purchased = (guint32)unix_time;
 
@@ -1974,7 +1976,7 @@ read_sale (Reading     *rd,
           digits_value (quantity, quantity_len) < 1 ||
           digits_value (quantity, quantity_len) > G_MAXUINT16)
         row_problem (rd, reader, columns[S_QUANTITY] + 1, quantity, quantity_len,
-                     "the quantity is a whole number of tickets from 1 to 65535");
+                     _("the quantity is a whole number of tickets from 1 to 65535"));
       else
         sale.quantity = digits_value (quantity, quantity_len);
     }
@@ -1996,7 +1998,7 @@ read_sale (Reading     *rd,
       if (currency_len != 3 || !g_ascii_isalpha (currency[0]) ||
           !g_ascii_isalpha (currency[1]) || !g_ascii_isalpha (currency[2]))
         row_problem (rd, reader, columns[S_CURRENCY] + 1, currency, currency_len,
-                     "a currency is a three-letter ISO 4217 code, like EUR");
+                     _("a currency is a three-letter ISO 4217 code, like EUR"));
       else
         {
           for (guint i = 0; i < 3; i++)
@@ -2004,7 +2006,7 @@ read_sale (Reading     *rd,
 
           if ((index = currency_index (rd, code)) < 0)
             row_problem (rd, reader, columns[S_CURRENCY] + 1, currency, currency_len,
-                         "one import can hold at most 255 currencies");
+                         _("one import can hold at most 255 currencies"));
           else
             sale.currency = index;
         }
@@ -2464,9 +2466,9 @@ check_duplicate_sales (Run   *run,
       else
         {
           g_autofree char *reason =
-            g_strdup_printf ("this sale and the one on %s line %u have the same "
-                             "store key by a rare hash collision; add a sale_id "
-                             "column to tell them apart",
+            g_strdup_printf (_("this sale and the one on %s line %u have the same "
+                               "store key by a rare hash collision; add a sale_id "
+                               "column to tell them apart"),
                              file_of (run, a)->path, a->line);
 
           add_problem (run, file_of (run, b)->path, b->line, 0, NULL, 0, reason);
@@ -2495,7 +2497,7 @@ step_done (Run           *run,
 {
   if (sqlite3_step (stmt) != SQLITE_DONE)
     {
-      bh_store_set_error (run->store, error, "Could not store the import");
+      bh_store_set_error (run->store, error, _("Could not store the import"));
       sqlite3_reset (stmt);
       return FALSE;
     }
@@ -2737,7 +2739,7 @@ write_customers (Run     *run,
           sqlite3_bind_int64 (select, 1, row->id);
           if (sqlite3_step (select) != SQLITE_ROW)
             {
-              bh_store_set_error (run->store, error, "Could not read a customer");
+              bh_store_set_error (run->store, error, _("Could not read a customer"));
               sqlite3_reset (select);
               return FALSE;
             }
@@ -3036,7 +3038,9 @@ sales_writer_add (Run          *run,
         {
           g_autofree char *done = bh_format_count (sw->done);
           g_autofree char *total = bh_format_count (run->n_sales);
-          g_autofree char *message = g_strdup_printf ("Storing %s of %s sales", done, total);
+          /* Translators: both numbers are counts of sales. */
+          g_autofree char *message = g_strdup_printf (_("Storing %s of %s sales"),
+                                                      done, total);
 
           if (g_cancellable_set_error_if_cancelled (run->cancellable, error))
             return FALSE;
@@ -3065,9 +3069,9 @@ sales_writer_add (Run          *run,
               if (found < 0)
                 {
                   add_problem (run, file_of (run, sale)->path, sale->line, 0, NULL, 0,
-                               "this sale has the same store key as a different stored "
-                               "sale by a rare hash collision; add a sale_id column to "
-                               "tell them apart");
+                               _("this sale has the same store key as a different stored "
+                                 "sale by a rare hash collision; add a sale_id column to "
+                                 "tell them apart"));
                   run->counts[KIND_SALES].rejected++;
                   run->n_rejected++;
                   continue;
@@ -3345,8 +3349,12 @@ set_problems_error (Run     *run,
   g_autoptr(GString) message = g_string_new (NULL);
   g_autofree char *count = bh_format_count (run->n_problems);
 
-  g_string_append_printf (message, "Nothing was imported: %s %s in the files:",
-                          count, run->n_problems == 1 ? "problem" : "problems");
+  g_string_append_printf (message,
+                          g_dngettext (GETTEXT_PACKAGE,
+                                       "Nothing was imported: %s problem in the files:",
+                                       "Nothing was imported: %s problems in the files:",
+                                       MIN (run->n_problems, G_MAXULONG)),
+                          count);
 
   for (guint i = 0; i < run->problems->len; i++)
     g_string_append_printf (message, "\n%s", (const char *)run->problems->pdata[i]);
@@ -3355,7 +3363,8 @@ set_problems_error (Run     *run,
     {
       g_autofree char *more = bh_format_count (run->n_problems - run->problems->len);
 
-      g_string_append_printf (message, "\nand %s more", more);
+      g_string_append_c (message, '\n');
+      g_string_append_printf (message, _("and %s more"), more);
     }
 
   g_set_error_literal (error, BH_ERROR, BH_ERROR_INVALID_DATA, message->str);
@@ -3561,7 +3570,7 @@ out:
       _bh_snapshot_cache_remove (store);
 
       report = make_report (&run, import_id, rejects_path, seconds);
-      report_progress (&run, 1.0, "Import finished");
+      report_progress (&run, 1.0, _("Import finished"));
 
       g_debug ("Import %" G_GINT64_FORMAT " took %.2f s: sales %" G_GUINT64_FORMAT
                " added, %" G_GUINT64_FORMAT " changed, %" G_GUINT64_FORMAT " unchanged",

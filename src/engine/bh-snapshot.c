@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "bh-error.h"
+#include "bh-i18n.h"
 #include "bh-snapshot-private.h"
 
 /*
@@ -194,7 +195,7 @@ step_error (BhStore  *store,
   if (rc == SQLITE_DONE)
     return TRUE;
 
-  bh_store_set_error (store, error, "Could not read the store");
+  bh_store_set_error (store, error, _("Could not read the store"));
   return FALSE;
 }
 
@@ -855,7 +856,7 @@ load_sales (BhSnapshot    *self,
     if (ok && failure[i] != NULL)
       {
         g_set_error (error, BH_ERROR, BH_ERROR_STORE,
-                     "Could not read the sales: %s (%s)",
+                     _("Could not read the sales: %s (%s)"),
                      failure[i], bh_store_get_path (store));
         ok = FALSE;
       }
@@ -1395,7 +1396,7 @@ load_from_store (BhSnapshot      *self,
   /* Offset 0 is the empty string. */
   g_byte_array_append (pool.bytes, (const guint8 *)"", 1);
 
-  report (progress, progress_data, 0.0, "Reading customers");
+  report (progress, progress_data, 0.0, _("Reading customers"));
   if (!load_customers (self, store, &pool, error))
     {
       g_byte_array_unref (pool.bytes);
@@ -1405,7 +1406,7 @@ load_from_store (BhSnapshot      *self,
   self->strings = (char *)g_byte_array_free (pool.bytes, FALSE);
 
   g_debug ("Customers read after %.0f ms", (g_get_monotonic_time () - started) / 1000.0);
-  report (progress, progress_data, 0.1, "Reading events");
+  report (progress, progress_data, 0.1, _("Reading events"));
   if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
       !load_events (self, store, error) ||
       !load_aspects (self, store, error) ||
@@ -1413,12 +1414,12 @@ load_from_store (BhSnapshot      *self,
     return FALSE;
 
   g_debug ("Events read after %.0f ms", (g_get_monotonic_time () - started) / 1000.0);
-  report (progress, progress_data, 0.15, "Reading sales");
+  report (progress, progress_data, 0.15, _("Reading sales"));
   if (!load_sales (self, store, category_ids, cancellable, error))
     return FALSE;
 
   g_debug ("Sales read after %.0f ms", (g_get_monotonic_time () - started) / 1000.0);
-  report (progress, progress_data, 0.7, "Indexing buyers");
+  report (progress, progress_data, 0.7, _("Indexing buyers"));
   index_buyers (self);
 
   g_debug ("Buyers indexed after %.0f ms", (g_get_monotonic_time () - started) / 1000.0);
@@ -1472,7 +1473,7 @@ bh_snapshot_load (BhStore         *store,
   _bh_snapshot_cache_key (store, &key);
 
   self = snapshot_new ();
-  report (progress, progress_data, 0.0, "Reading the snapshot cache");
+  report (progress, progress_data, 0.0, _("Reading the snapshot cache"));
   self->from_cache = _bh_snapshot_cache_read (self, store, &key);
 
   if (self->from_cache)
@@ -1497,7 +1498,7 @@ bh_snapshot_load (BhStore         *store,
     {
       g_autoptr(GError) local_error = NULL;
 
-      report (progress, progress_data, 0.75, "Building customer profiles");
+      report (progress, progress_data, 0.75, _("Building customer profiles"));
       self->profiles = build_profiles (self, G_MAXINT64, cancellable);
       if (self->profiles == NULL)
         {
@@ -1505,7 +1506,7 @@ bh_snapshot_load (BhStore         *store,
           return NULL;
         }
 
-      report (progress, progress_data, 0.95, "Writing the snapshot cache");
+      report (progress, progress_data, 0.95, _("Writing the snapshot cache"));
       if (!_bh_snapshot_cache_write (self, store, &key, &local_error))
         g_warning ("%s", local_error->message);
       else

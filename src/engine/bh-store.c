@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 
 #include "bh-error.h"
+#include "bh-i18n.h"
 #include "bh-store.h"
 
 /*
@@ -223,8 +224,8 @@ bh_store_exec (BhStore     *self,
   if (sqlite3_exec (self->db, sql, NULL, NULL, &message) != SQLITE_OK)
     {
       g_set_error (error, BH_ERROR, BH_ERROR_STORE,
-                   "The store at %s failed: %s",
-                   self->path, message ? message : "unknown error");
+                   _("The store at %s failed: %s"),
+                   self->path, message ? message : _("unknown error"));
       sqlite3_free (message);
       return FALSE;
     }
@@ -243,7 +244,7 @@ bh_store_prepare (BhStore     *self,
 
   if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
     {
-      bh_store_set_error (self, error, "Could not prepare a query");
+      bh_store_set_error (self, error, _("Could not prepare a query"));
       return NULL;
     }
 
@@ -334,7 +335,7 @@ bh_store_set_setting (BhStore     *self,
 
   if (sqlite3_step (stmt) != SQLITE_DONE)
     {
-      bh_store_set_error (self, error, "Could not save a setting");
+      bh_store_set_error (self, error, _("Could not save a setting"));
       return FALSE;
     }
 
@@ -450,7 +451,7 @@ bh_store_open_at_version (const char  *data_dir,
       int errsv = errno;
 
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
-                   "Could not create the data folder %s: %s",
+                   _("Could not create the data folder %s: %s"),
                    data_dir, g_strerror (errsv));
       return NULL;
     }
@@ -461,7 +462,7 @@ bh_store_open_at_version (const char  *data_dir,
 
   if (sqlite3_open_v2 (self->path, &self->db, flags, NULL) != SQLITE_OK)
     {
-      bh_store_set_error (self, error, "Could not open the store");
+      bh_store_set_error (self, error, _("Could not open the store"));
       return NULL;
     }
 
@@ -471,7 +472,7 @@ bh_store_open_at_version (const char  *data_dir,
   if (found < 0)
     {
       g_set_error (error, BH_ERROR, BH_ERROR_STORE,
-                   "%s is not a Backhaul store: %s",
+                   _("%s is not a Backhaul store: %s"),
                    self->path, sqlite3_errmsg (self->db));
       return NULL;
     }
@@ -479,10 +480,10 @@ bh_store_open_at_version (const char  *data_dir,
   if (found > BH_STORE_SCHEMA_VERSION)
     {
       g_set_error (error, BH_ERROR, BH_ERROR_STORE_TOO_NEW,
-                   "The store %s was written by a newer version of Backhaul "
-                   "(schema version %d; this version knows up to %d). "
-                   "It was not opened and nothing in it was changed; "
-                   "update Backhaul to use it.",
+                   _("The store %s was written by a newer version of Backhaul "
+                     "(schema version %d; this version knows up to %d). "
+                     "It was not opened and nothing in it was changed; "
+                     "update Backhaul to use it."),
                    self->path, found, BH_STORE_SCHEMA_VERSION);
       return NULL;
     }

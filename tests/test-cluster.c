@@ -201,12 +201,13 @@ compare_plain (const void *a,
 
 /* The order values of a cluster are sorted for their median and summed
  * in that order: the fast sort must give exactly what qsort() gives,
- * for lists short and long (a radix sort takes over for long ones), with
+ * for lists short and long (counting or a radix sort takes over for long
+ * ones, the radix sort past 65,536 different values), with
  * negative values, duplicates and values that differ in the last bit. */
 static void
 test_cluster_sort_doubles (void)
 {
-  const gsize sizes[] = { 0, 1, 2, 17, 4095, 4096, 4097, 60000 };
+  const gsize sizes[] = { 0, 1, 2, 17, 4095, 4096, 4097, 60000, 70000 };
   g_autoptr(GRand) rand = g_rand_new_with_seed (20261203);
 
   for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)

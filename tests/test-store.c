@@ -121,6 +121,48 @@ test_store_migrate (void)
   remove_data_dir (dir);
 }
 
+/* Version 3 keeps a merge's removed members in another form: a merge
+ * still open in a version 2 store can no longer be undone, and nothing
+ * of what it kept stays behind. */
+static void
+test_store_migrate_merges (void)
+{
+  g_autofree char *dir = make_data_dir ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BhStore) store = NULL;
+
+  store = bh_store_open_at_version (dir, 2, &error);
+  g_assert_no_error (error);
+  g_assert_true (bh_store_exec (store,
+                                "INSERT INTO merge (id, created, packages) "
+                                "VALUES (7, 0, '[1,2]');"
+                                "INSERT INTO merge_package (merge_id, package_id, result) "
+                                "VALUES (7, 1, '{}'), (7, 2, '{}');"
+                                "INSERT INTO merge_member (merge_id, package_id, customer_id, "
+                                "  cluster, score, why) VALUES (7, 2, 42, 0, 0.5, 'genre:Jazz')",
+                                &error));
+  g_assert_no_error (error);
+  g_clear_object (&store);
+
+  store = bh_store_open (dir, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (bh_store_get_version (store), >=, 3);
+  g_assert_cmpint (bh_store_query_int (store, "SELECT count(*) FROM merge "
+                                       "WHERE id = 7 AND closed IS NOT NULL", 0), ==, 1);
+  g_assert_cmpint (bh_store_query_int (store, "SELECT count(*) FROM merge_package", -1),
+                   ==, 0);
+  g_assert_cmpint (bh_store_query_int (store, "SELECT count(*) FROM merge_member", -1),
+                   ==, 0);
+  g_assert_true (bh_store_exec (store,
+                                "INSERT INTO merge_member (merge_id, package_id, members) "
+                                "VALUES (7, 1, x'00')",
+                                &error));
+  g_assert_no_error (error);
+
+  g_clear_object (&store);
+  remove_data_dir (dir);
+}
+
 static void
 test_store_refuse_newer (void)
 {
@@ -228,6 +270,7 @@ main (int   argc,
   g_test_add_func ("/store/create", test_store_create);
   g_test_add_func ("/store/wal", test_store_wal);
   g_test_add_func ("/store/migrate/from-version-1", test_store_migrate);
+  g_test_add_func ("/store/migrate/open-merges", test_store_migrate_merges);
   g_test_add_func ("/store/refuse-newer", test_store_refuse_newer);
   g_test_add_func ("/store/not-a-store", test_store_not_a_store);
   g_test_add_func ("/store/settings", test_store_settings);

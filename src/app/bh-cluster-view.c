@@ -14,6 +14,7 @@
 #include "bh-cluster-card.h"
 #include "bh-cluster-view-private.h"
 #include "bh-export.h"
+#include "bh-format.h"
 #include "bh-member-item.h"
 
 /* One taste cluster: its card, its customers in a column view, and two
@@ -32,11 +33,13 @@ struct _BhClusterView
   BhPackage          *package;
   BhCluster          *cluster;
   GCancellable       *cancellable;
+  GCancellable       *search_cancellable;
   GtkDragSource      *drag_source;
   GFile              *drag_export_file;
   GBytes             *drag_csv;
   GFile              *drag_file;
   guint               loading_members : 1;
+  guint               searching : 1;
   guint               preparing_drag : 1;
   guint               exporting : 1;
 
@@ -56,9 +59,12 @@ struct _BhClusterView
   GtkColumnViewColumn *score_column;
   GtkColumnViewColumn *why_column;
   GtkSortListModel   *sort_model;
-  GtkFilterListModel *filter_model;
-  GtkStringFilter    *string_filter;
   GListStore         *members;
+  GPtrArray          *all_items;
+  GPtrArray          *pending_items;
+  guint               n_spliced;
+  guint               n_stale;
+  guint               splice_source;
 };
 
 G_DEFINE_FINAL_TYPE (BhClusterView, bh_cluster_view, ADW_TYPE_BIN)
@@ -74,7 +80,7 @@ static void
 toast (BhClusterView *self,
        const char    *message)
 {
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+  adw_toast_overlay_add_toast (self->toast_overlay, bh_plain_toast_new (message));
 }
 
 /* Removes a file and the folder made for it alone. */
@@ -116,9 +122,13 @@ new_private_file (const char  *name,
 static void
 update_count (BhClusterView *self)
 {
-  guint shown = g_list_model_get_n_items (G_LIST_MODEL (self->filter_model));
-  guint all = g_list_model_get_n_items (G_LIST_MODEL (self->members));
+  guint shown = g_list_model_get_n_items (G_LIST_MODEL (self->members));
+  guint all = self->all_items != NULL ? self->all_items->len : 0;
   g_autofree char *text = NULL;
+
+  /* Counts mean something once every member is in. */
+  if (self->pending_items != NULL)
+    return;
 
   if (shown == all)
     text = g_strdup_printf (ngettext ("%u customer", "%u customers", all), all);
@@ -131,17 +141,11 @@ update_count (BhClusterView *self)
     gtk_stack_set_visible_child_name (self->members_stack, shown > 0 ? "list" : "empty");
 }
 
-static void
-on_search_changed_cb (BhClusterView *self)
-{
-  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
-
-  gtk_string_filter_set_search (self->string_filter, *text != '\0' ? text : NULL);
-}
-
 /* Cells. GTK 4.8's list views keep about two hundred rows alive, so a
- * search makes cells by the thousand; a signal factory spares parsing a
- * builder template for each of them. */
+ * search makes and binds cells by the thousand. Each cell is a single
+ * GtkInscription: unlike a label it does not measure its text for its
+ * size, and setting its text only redraws it. A signal factory spares
+ * parsing a builder template for each of them. */
 
 typedef const char *(*CellText) (BhMemberItem *item);
 
@@ -155,18 +159,60 @@ score_text (BhMemberItem *item)
   return text;
 }
 
+/* How wide a column wants to be, in characters. */
+static guint
+cell_chars (CellText cell_text)
+{
+  if (cell_text == score_text)
+    return 5;
+  if (cell_text == bh_member_item_get_customer_id
+      || cell_text == bh_member_item_get_post_code)
+    return 10;
+  if (cell_text == bh_member_item_get_why)
+    return 40;
+
+  return 24;
+}
+
+/* Reasons and addresses get long; the whole text is a hover away. The
+ * tooltip is asked for on hover rather than set on every bind. */
+static gboolean
+on_cell_query_tooltip_cb (GtkWidget  *widget,
+                          int         x,
+                          int         y,
+                          gboolean    keyboard,
+                          GtkTooltip *tooltip,
+                          gpointer    user_data)
+{
+  const char *text = gtk_inscription_get_text (GTK_INSCRIPTION (widget));
+
+  if (text == NULL || *text == '\0')
+    return FALSE;
+
+  gtk_tooltip_set_text (tooltip, text);
+
+  return TRUE;
+}
+
 static void
 setup_cell_cb (GtkSignalListItemFactory *factory,
                GtkListItem              *list_item,
                gpointer                  user_data)
 {
-  GtkWidget *label = gtk_label_new (NULL);
+  GtkInscription *cell = GTK_INSCRIPTION (gtk_inscription_new (NULL));
 
-  gtk_label_set_xalign (GTK_LABEL (label), user_data == score_text ? 1.0 : 0.0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_inscription_set_xalign (cell, user_data == score_text ? 1.0 : 0.0);
+  gtk_inscription_set_text_overflow (cell, GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
+  gtk_inscription_set_min_chars (cell, MIN (cell_chars (user_data), 5));
+  gtk_inscription_set_nat_chars (cell, cell_chars (user_data));
   if (user_data == score_text)
-    gtk_widget_add_css_class (label, "numeric");
-  gtk_list_item_set_child (list_item, label);
+    gtk_widget_add_css_class (GTK_WIDGET (cell), "numeric");
+  if (user_data == bh_member_item_get_why || user_data == bh_member_item_get_email)
+    {
+      gtk_widget_set_has_tooltip (GTK_WIDGET (cell), TRUE);
+      g_signal_connect (cell, "query-tooltip", G_CALLBACK (on_cell_query_tooltip_cb), NULL);
+    }
+  gtk_list_item_set_child (list_item, GTK_WIDGET (cell));
 }
 
 static void
@@ -175,14 +221,10 @@ bind_cell_cb (GtkSignalListItemFactory *factory,
               gpointer                  user_data)
 {
   CellText cell_text = user_data;
-  GtkLabel *label = GTK_LABEL (gtk_list_item_get_child (list_item));
+  GtkInscription *cell = GTK_INSCRIPTION (gtk_list_item_get_child (list_item));
   const char *text = cell_text (gtk_list_item_get_item (list_item));
 
-  gtk_label_set_text (label, text != NULL ? text : "");
-
-  /* Reasons and addresses get long; the whole text is a hover away. */
-  if (cell_text == bh_member_item_get_why || cell_text == bh_member_item_get_email)
-    gtk_widget_set_tooltip_text (GTK_WIDGET (label), text);
+  gtk_inscription_set_text (cell, text);
 }
 
 static void
@@ -214,6 +256,146 @@ make_items_thread (GTask        *task,
   g_task_return_pointer (task, g_steal_pointer (&items), (GDestroyNotify) g_ptr_array_unref);
 }
 
+/* What the list shows. The list view makes a row for each of the first
+ * couple of hundred items it gets, and GTK 4.8 makes new rows rather than
+ * reuse old ones; handed all at once, they cost one long stall. So the
+ * first items go in small steps, one per main loop iteration, replacing
+ * what was shown, and the rest, which get no rows, at once. A search
+ * shows its matches the same way rather than through a filter model,
+ * whose steps each replace most of the rows. */
+#define SPLICE_STEP 24
+#define SPLICE_ROWS 240
+
+static gboolean
+splice_step_cb (gpointer user_data)
+{
+  BhClusterView *self = user_data;
+  guint done = self->n_spliced;
+  guint left = self->pending_items->len - done;
+  guint step = done < SPLICE_ROWS ? MIN (left, SPLICE_STEP) : left;
+
+  g_list_store_splice (self->members, done, self->n_stale,
+                       self->pending_items->pdata + done, step);
+  self->n_stale = 0;
+  self->n_spliced += step;
+
+  if (self->n_spliced < self->pending_items->len)
+    return G_SOURCE_CONTINUE;
+
+  g_debug ("Showing %u members", self->pending_items->len);
+
+  self->splice_source = 0;
+  g_clear_pointer (&self->pending_items, g_ptr_array_unref);
+  self->loading_members = FALSE;
+  update_count (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Shows @items, a reference taken, in place of what the list shows. */
+static void
+show_items (BhClusterView *self,
+            GPtrArray     *items)
+{
+  g_clear_handle_id (&self->splice_source, g_source_remove);
+  g_clear_pointer (&self->pending_items, g_ptr_array_unref);
+
+  self->pending_items = g_ptr_array_ref (items);
+  self->n_spliced = 0;
+  self->n_stale = g_list_model_get_n_items (G_LIST_MODEL (self->members));
+  gtk_stack_set_visible_child_name (self->members_stack, "list");
+
+  if (splice_step_cb (self))
+    self->splice_source = g_idle_add (splice_step_cb, self);
+}
+
+/* A search matches the case-folded text of every member, which at a
+ * hundred thousand members takes longer than a main loop iteration may:
+ * a worker makes the list of matches and hands it over whole. */
+typedef struct
+{
+  GPtrArray *items;
+  char      *folded;
+} Search;
+
+static void
+search_free (Search *search)
+{
+  g_clear_pointer (&search->items, g_ptr_array_unref);
+  g_clear_pointer (&search->folded, g_free);
+  g_free (search);
+}
+
+static void
+search_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  Search *search = task_data;
+  g_autoptr(GPtrArray) matches = NULL;
+
+  matches = g_ptr_array_new_full (search->items->len / 4, g_object_unref);
+  for (guint i = 0; i < search->items->len; i++)
+    {
+      BhMemberItem *item = g_ptr_array_index (search->items, i);
+
+      if (bh_member_item_matches (item, search->folded))
+        g_ptr_array_add (matches, g_object_ref (item));
+    }
+
+  g_task_return_pointer (task, g_steal_pointer (&matches), (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+search_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  BhClusterView *self = BH_CLUSTER_VIEW (object);
+  g_autoptr(GPtrArray) matches = NULL;
+
+  /* A search overtaken by a newer one comes back cancelled. */
+  matches = g_task_propagate_pointer (G_TASK (result), NULL);
+  if (matches == NULL)
+    return;
+
+  self->searching = FALSE;
+  show_items (self, matches);
+}
+
+static void
+on_search_changed_cb (BhClusterView *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  g_autoptr(GTask) task = NULL;
+  Search *search;
+
+  if (self->all_items == NULL)
+    return;
+
+  g_cancellable_cancel (self->search_cancellable);
+  g_clear_object (&self->search_cancellable);
+
+  if (*text == '\0')
+    {
+      self->searching = FALSE;
+      show_items (self, self->all_items);
+      return;
+    }
+
+  search = g_new0 (Search, 1);
+  search->items = g_ptr_array_ref (self->all_items);
+  search->folded = g_utf8_casefold (text, -1);
+
+  self->searching = TRUE;
+  self->search_cancellable = g_cancellable_new ();
+  task = g_task_new (self, self->search_cancellable, search_cb, NULL);
+  g_task_set_source_tag (task, on_search_changed_cb);
+  g_task_set_task_data (task, search, (GDestroyNotify) search_free);
+  g_task_run_in_thread (task, search_thread);
+}
+
 static void
 items_cb (GObject      *object,
           GAsyncResult *result,
@@ -227,11 +409,10 @@ items_cb (GObject      *object,
   if (items == NULL)
     return;
 
-  g_debug ("Showing %u members", items->len);
+  g_assert (self->all_items == NULL);
 
-  self->loading_members = FALSE;
-  g_list_store_splice (self->members, 0, 0, items->pdata, items->len);
-  update_count (self);
+  self->all_items = g_steal_pointer (&items);
+  on_search_changed_cb (self);
 }
 
 static void
@@ -247,12 +428,16 @@ members_cb (GObject      *object,
   members = bh_backend_list_members_finish (BH_BACKEND (object), result, &error);
   if (members == NULL)
     {
+      g_autofree char *description = NULL;
+
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
 
+      /* Status page descriptions are markup. */
+      description = g_markup_escape_text (error->message, -1);
       self->loading_members = FALSE;
       adw_status_page_set_title (self->empty_status, _("Customers Not Available"));
-      adw_status_page_set_description (self->empty_status, error->message);
+      adw_status_page_set_description (self->empty_status, description);
       gtk_stack_set_visible_child_name (self->members_stack, "empty");
       return;
     }
@@ -422,6 +607,10 @@ bh_cluster_view_dispose (GObject *object)
   BhClusterView *self = (BhClusterView *)object;
 
   g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->search_cancellable);
+  g_clear_handle_id (&self->splice_source, g_source_remove);
+  g_clear_pointer (&self->pending_items, g_ptr_array_unref);
+  g_clear_pointer (&self->all_items, g_ptr_array_unref);
   _bh_cluster_view_end_drag (self);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), BH_TYPE_CLUSTER_VIEW);
@@ -438,6 +627,7 @@ bh_cluster_view_finalize (GObject *object)
   g_clear_object (&self->package);
   g_clear_object (&self->cluster);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->search_cancellable);
   g_clear_pointer (&self->drag_csv, g_bytes_unref);
   g_clear_object (&self->drag_export_file);
 
@@ -484,8 +674,6 @@ bh_cluster_view_class_init (BhClusterViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BhClusterView, score_column);
   gtk_widget_class_bind_template_child (widget_class, BhClusterView, why_column);
   gtk_widget_class_bind_template_child (widget_class, BhClusterView, sort_model);
-  gtk_widget_class_bind_template_child (widget_class, BhClusterView, filter_model);
-  gtk_widget_class_bind_template_child (widget_class, BhClusterView, string_filter);
   gtk_widget_class_bind_template_child (widget_class, BhClusterView, members);
 
   gtk_widget_class_install_action (widget_class, "cluster.download", NULL, download_action);
@@ -510,8 +698,6 @@ bh_cluster_view_init (BhClusterView *self)
 
   g_signal_connect_object (self->search_entry, "search-changed",
                            G_CALLBACK (on_search_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->filter_model, "items-changed",
-                           G_CALLBACK (update_count), self, G_CONNECT_SWAPPED);
 }
 
 /**
@@ -590,7 +776,7 @@ _bh_cluster_view_is_busy (BhClusterView *self)
   g_return_val_if_fail (BH_IS_CLUSTER_VIEW (self), FALSE);
 
   return self->loading_members || self->preparing_drag || self->exporting
-         || gtk_filter_list_model_get_pending (self->filter_model) > 0
+         || self->searching || self->pending_items != NULL
          || gtk_sort_list_model_get_pending (self->sort_model) > 0;
 }
 

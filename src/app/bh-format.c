@@ -109,3 +109,15 @@ bh_format_expiry (GDateTime *expires,
 
   return g_strdup_printf (ngettext ("in %d day", "in %d days", days), days);
 }
+
+AdwToast *
+bh_plain_toast_new (const char *text)
+{
+  g_autofree char *escaped = NULL;
+
+  g_return_val_if_fail (text != NULL, NULL);
+
+  escaped = g_markup_escape_text (text, -1);
+
+  return adw_toast_new (escaped);
+}

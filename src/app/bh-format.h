@@ -6,7 +6,7 @@
 
 #pragma once
 
-#include <glib.h>
+#include <adwaita.h>
 
 #include "bh-definition.h"
 #include "bh-package.h"
@@ -24,5 +24,8 @@ char       *bh_format_date     (GDateTime       *date_time);
  * counted between local calendar days. NULL for NULL. */
 char       *bh_format_expiry   (GDateTime       *expires,
                                 GDateTime       *now);
+/* A toast that shows @text as it is: toast titles are markup, and titles,
+ * names and error messages may hold "&" or "<". */
+AdwToast   *bh_plain_toast_new (const char      *text);
 
 G_END_DECLS

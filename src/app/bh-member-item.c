@@ -8,6 +8,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "bh-member-item.h"
 
 /* One member of a cluster, as a row of the cluster view's column view.
@@ -141,6 +143,7 @@ BhMemberItem *
 bh_member_item_new (const BhMember *member)
 {
   BhMemberItem *self;
+  g_autofree char *all = NULL;
 
   g_return_val_if_fail (member != NULL, NULL);
 
@@ -153,12 +156,13 @@ bh_member_item_new (const BhMember *member)
   self->post_code = g_strdup (member->post_code);
   self->why = g_strdup (member->why);
   self->score = CLAMP (member->score, 0.0, 1.0);
-  self->search_text = g_strjoin (" ",
-                                 self->customer_id ? self->customer_id : "",
-                                 self->name,
-                                 self->email ? self->email : "",
-                                 self->post_code ? self->post_code : "",
-                                 NULL);
+  all = g_strjoin (" ",
+                   self->customer_id ? self->customer_id : "",
+                   self->name,
+                   self->email ? self->email : "",
+                   self->post_code ? self->post_code : "",
+                   NULL);
+  self->search_text = g_utf8_casefold (all, -1);
 
   return self;
 }
@@ -209,4 +213,16 @@ bh_member_item_get_why (BhMemberItem *self)
   g_return_val_if_fail (BH_IS_MEMBER_ITEM (self), NULL);
 
   return self->why;
+}
+
+/* Whether the id, name, email or post code contain @folded, a case-folded
+ * text. */
+gboolean
+bh_member_item_matches (BhMemberItem *self,
+                        const char   *folded)
+{
+  g_return_val_if_fail (BH_IS_MEMBER_ITEM (self), FALSE);
+  g_return_val_if_fail (folded != NULL, FALSE);
+
+  return strstr (self->search_text, folded) != NULL;
 }

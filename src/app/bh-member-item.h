@@ -21,5 +21,7 @@ const char   *bh_member_item_get_email       (BhMemberItem   *self);
 const char   *bh_member_item_get_post_code   (BhMemberItem   *self);
 double        bh_member_item_get_score       (BhMemberItem   *self);
 const char   *bh_member_item_get_why         (BhMemberItem   *self);
+gboolean      bh_member_item_matches         (BhMemberItem   *self,
+                                              const char     *folded);
 
 G_END_DECLS

@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "bh-format.h"
 #include "bh-merge-dialog-private.h"
 
 /* Shows what merging the chosen packages would do (the customers each
@@ -59,7 +60,7 @@ static void
 toast (BhMergeDialog *self,
        const char    *message)
 {
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+  adw_toast_overlay_add_toast (self->toast_overlay, bh_plain_toast_new (message));
 }
 
 static GtkWidget *

@@ -31,6 +31,9 @@ struct _BhPackageAssistant
   GListStore        *events;
   GtkCustomFilter   *filter;
   GStrv              search_words;
+  char              *search_text;
+  GPtrArray         *pending_events;
+  guint              splice_source;
   GPtrArray         *chosen;
   GCancellable      *cancellable;
   GCancellable      *estimate_cancellable;
@@ -584,15 +587,42 @@ filter_event (gpointer item,
 static void
 on_filter_changed_cb (BhPackageAssistant *self)
 {
-  g_autofree char *folded = NULL;
-
-  folded = g_utf8_casefold (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)), -1);
-  g_strfreev (self->search_words);
-  self->search_words = split_list (folded, " \t");
-
   check_date_editable (GTK_EDITABLE (self->from_entry));
   check_date_editable (GTK_EDITABLE (self->to_entry));
   gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+}
+
+/* A search that only grows keeps fewer events, one that only shrinks
+ * keeps more: the filter model then looks only at the events that can
+ * change, instead of all of them. */
+static void
+on_search_changed_cb (BhPackageAssistant *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  g_autofree char *folded = g_utf8_casefold (text, -1);
+  g_autofree char *previous = g_steal_pointer (&self->search_text);
+  GtkFilterChange change = GTK_FILTER_CHANGE_DIFFERENT;
+
+  if (g_strcmp0 (previous, folded) == 0)
+    {
+      self->search_text = g_steal_pointer (&folded);
+      return;
+    }
+
+  if (previous == NULL || strstr (folded, previous) != NULL)
+    change = GTK_FILTER_CHANGE_MORE_STRICT;
+  else if (strstr (previous, folded) != NULL)
+    change = GTK_FILTER_CHANGE_LESS_STRICT;
+
+  /* Words split anew may break the containment, as "ab" → "a b". */
+  if (previous != NULL && (strchr (folded, ' ') != NULL || strchr (previous, ' ') != NULL))
+    change = GTK_FILTER_CHANGE_DIFFERENT;
+
+  g_strfreev (self->search_words);
+  self->search_words = split_list (folded, " \t");
+  self->search_text = g_steal_pointer (&folded);
+
+  gtk_filter_changed (GTK_FILTER (self->filter), change);
 }
 
 static void
@@ -616,31 +646,35 @@ compare_names (gconstpointer a,
   return g_utf8_collate (*(const char * const *) a, *(const char * const *) b);
 }
 
-static void
-events_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
+/* What a worker makes of the backend's events: the row objects and the
+ * sorted venue names, which point into them. */
+typedef struct
 {
-  g_autoptr(BhPackageAssistant) self = user_data;
-  g_autoptr(JsonNode) node = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  GPtrArray *items;
+  GPtrArray *venue_names;
+} EventList;
+
+static void
+event_list_free (EventList *list)
+{
+  g_clear_pointer (&list->venue_names, g_ptr_array_unref);
+  g_clear_pointer (&list->items, g_ptr_array_unref);
+  g_free (list);
+}
+
+static void
+make_events_thread (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  JsonNode *node = task_data;
   g_autoptr(GHashTable) venues = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GPtrArray) venue_names = g_ptr_array_new ();
+  EventList *list = g_new0 (EventList, 1);
   JsonArray *array;
 
-  node = bh_backend_list_events_finish (BH_BACKEND (object), result, &error);
-  if (node == NULL)
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-
-      self->loading = FALSE;
-      adw_status_page_set_title (self->events_status, _("Events Not Available"));
-      adw_status_page_set_description (self->events_status, error->message);
-      gtk_stack_set_visible_child_name (self->events_stack, "empty");
-      return;
-    }
+  list->items = g_ptr_array_new_with_free_func (g_object_unref);
+  list->venue_names = g_ptr_array_new ();
 
   array = JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
   for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
@@ -655,25 +689,147 @@ events_cb (GObject      *object,
       if (item == NULL)
         continue;
 
-      g_signal_connect_object (item, "notify::chosen",
-                               G_CALLBACK (on_event_chosen_cb), self,
-                               G_CONNECT_SWAPPED);
-      g_ptr_array_add (items, item);
+      g_ptr_array_add (list->items, item);
 
       if (bh_event_item_get_venue (item) != NULL
           && g_hash_table_add (venues, (gpointer) bh_event_item_get_venue (item)))
-        g_ptr_array_add (venue_names, (gpointer) bh_event_item_get_venue (item));
+        g_ptr_array_add (list->venue_names, (gpointer) bh_event_item_get_venue (item));
     }
 
-  g_debug ("Offering %u events", items->len);
+  g_ptr_array_sort (list->venue_names, compare_names);
+  g_ptr_array_add (list->venue_names, NULL);
 
-  g_ptr_array_sort (venue_names, compare_names);
-  g_ptr_array_add (venue_names, NULL);
-  gtk_string_list_splice (self->venues, 1, 0, (const char * const *) venue_names->pdata);
+  g_task_return_pointer (task, list, (GDestroyNotify) event_list_free);
+}
 
+/* The list view makes a row for each of the first couple of hundred
+ * items it gets; the first events go in small steps, one per main loop
+ * iteration, so that making their rows is spread out too, and the rest,
+ * which get no rows yet, at once. */
+#define SPLICE_STEP 16
+#define SPLICE_ROWS 240
+
+static gboolean
+splice_events_cb (gpointer user_data)
+{
+  BhPackageAssistant *self = user_data;
+  guint shown = g_list_model_get_n_items (G_LIST_MODEL (self->events));
+  guint left = self->pending_events->len - shown;
+  guint step = shown < SPLICE_ROWS ? MIN (left, SPLICE_STEP) : left;
+
+  g_list_store_splice (self->events, shown, 0, self->pending_events->pdata + shown, step);
+  if (shown + step < self->pending_events->len)
+    return G_SOURCE_CONTINUE;
+
+  g_debug ("Offering %u events", self->pending_events->len);
+
+  self->splice_source = 0;
   self->loading = FALSE;
-  g_list_store_splice (self->events, 0, 0, items->pdata, items->len);
-  gtk_stack_set_visible_child_name (self->events_stack, items->len > 0 ? "list" : "empty");
+  gtk_stack_set_visible_child_name (self->events_stack,
+                                    self->pending_events->len > 0 ? "list" : "empty");
+  g_clear_pointer (&self->pending_events, g_ptr_array_unref);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+event_list_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  BhPackageAssistant *self = BH_PACKAGE_ASSISTANT (object);
+  EventList *list;
+
+  list = g_task_propagate_pointer (G_TASK (result), NULL);
+  if (list == NULL)
+    return;
+
+  for (guint i = 0; i < list->items->len; i++)
+    g_signal_connect_object (g_ptr_array_index (list->items, i), "notify::chosen",
+                             G_CALLBACK (on_event_chosen_cb), self, G_CONNECT_SWAPPED);
+
+  gtk_string_list_splice (self->venues, 1, 0,
+                          (const char * const *) list->venue_names->pdata);
+
+  g_assert (self->pending_events == NULL);
+  self->pending_events = g_ptr_array_ref (list->items);
+  event_list_free (list);
+
+  gtk_stack_set_visible_child_name (self->events_stack, "list");
+  if (splice_events_cb (self))
+    self->splice_source = g_idle_add (splice_events_cb, self);
+}
+
+static void
+events_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(BhPackageAssistant) self = user_data;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTask) task = NULL;
+
+  node = bh_backend_list_events_finish (BH_BACKEND (object), result, &error);
+  if (node == NULL)
+    {
+      g_autofree char *description = NULL;
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+
+      self->loading = FALSE;
+      description = g_markup_escape_text (error->message, -1);
+      adw_status_page_set_title (self->events_status, _("Events Not Available"));
+      adw_status_page_set_description (self->events_status, description);
+      gtk_stack_set_visible_child_name (self->events_stack, "empty");
+      return;
+    }
+
+  /* Thousands of events with their aspects: their row objects are made
+   * in a worker, and the window stays responsive. */
+  task = g_task_new (self, self->cancellable, event_list_cb, NULL);
+  g_task_set_source_tag (task, events_cb);
+  g_task_set_task_data (task, g_steal_pointer (&node), (GDestroyNotify) json_node_unref);
+  g_task_run_in_thread (task, make_events_thread);
+}
+
+/* Rows are made and bound by the hundred while the list fills and while
+ * a search narrows it: a check box and three GtkInscriptions, which do
+ * not measure their text, with the aspects as a tooltip asked for on
+ * hover rather than set on every bind. */
+static GtkWidget *
+new_event_line (GtkWidget  *box,
+                const char *css_class)
+{
+  GtkWidget *line = gtk_inscription_new (NULL);
+
+  gtk_inscription_set_text_overflow (GTK_INSCRIPTION (line),
+                                     GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
+  gtk_inscription_set_nat_chars (GTK_INSCRIPTION (line), 60);
+  if (css_class != NULL)
+    gtk_widget_add_css_class (line, css_class);
+  gtk_box_append (GTK_BOX (box), line);
+
+  return line;
+}
+
+static gboolean
+on_event_query_tooltip_cb (GtkWidget   *box,
+                           int          x,
+                           int          y,
+                           gboolean     keyboard,
+                           GtkTooltip  *tooltip,
+                           GtkListItem *list_item)
+{
+  BhEventItem *item = gtk_list_item_get_item (list_item);
+
+  if (item == NULL || *bh_event_item_get_aspects (item) == '\0')
+    return FALSE;
+
+  gtk_tooltip_set_text (tooltip, bh_event_item_get_aspects (item));
+
+  return TRUE;
 }
 
 static void
@@ -681,13 +837,15 @@ setup_event_cb (GtkSignalListItemFactory *factory,
                 GtkListItem              *list_item,
                 gpointer                  user_data)
 {
-  GtkWidget *box, *labels, *check, *title, *details, *aspects;
+  GtkWidget *box, *labels, *check, *aspects;
 
   box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   gtk_widget_set_margin_top (box, 6);
   gtk_widget_set_margin_bottom (box, 6);
   gtk_widget_set_margin_start (box, 12);
   gtk_widget_set_margin_end (box, 12);
+  gtk_widget_set_has_tooltip (box, TRUE);
+  g_signal_connect (box, "query-tooltip", G_CALLBACK (on_event_query_tooltip_cb), list_item);
 
   check = gtk_check_button_new ();
   gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
@@ -697,32 +855,29 @@ setup_event_cb (GtkSignalListItemFactory *factory,
   gtk_widget_set_hexpand (labels, TRUE);
   gtk_box_append (GTK_BOX (box), labels);
 
-  title = gtk_label_new (NULL);
-  gtk_label_set_xalign (GTK_LABEL (title), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
-  gtk_widget_add_css_class (title, "heading");
-  gtk_box_append (GTK_BOX (labels), title);
-
-  details = gtk_label_new (NULL);
-  gtk_label_set_xalign (GTK_LABEL (details), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (details), PANGO_ELLIPSIZE_END);
-  gtk_box_append (GTK_BOX (labels), details);
-
-  /* One line: wrapping labels in a long list cost the main loop far more
-   * than they give; the tooltip has them all. */
-  aspects = gtk_label_new (NULL);
-  gtk_label_set_xalign (GTK_LABEL (aspects), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (aspects), PANGO_ELLIPSIZE_END);
-  gtk_widget_add_css_class (aspects, "dim-label");
-  gtk_widget_add_css_class (aspects, "caption");
-  gtk_box_append (GTK_BOX (labels), aspects);
-
   g_object_set_data (G_OBJECT (box), "check", check);
-  g_object_set_data (G_OBJECT (box), "title", title);
-  g_object_set_data (G_OBJECT (box), "details", details);
+  g_object_set_data (G_OBJECT (box), "title", new_event_line (labels, "heading"));
+  g_object_set_data (G_OBJECT (box), "details", new_event_line (labels, NULL));
+  aspects = new_event_line (labels, "dim-label");
+  gtk_widget_add_css_class (aspects, "caption");
   g_object_set_data (G_OBJECT (box), "aspects", aspects);
 
   gtk_list_item_set_child (list_item, box);
+}
+
+/* Screen readers read an inscription by its accessible label, which GTK
+ * 4.8 does not set from the text. */
+static void
+set_line (GtkWidget  *box,
+          const char *name,
+          const char *text)
+{
+  GtkInscription *line = g_object_get_data (G_OBJECT (box), name);
+
+  gtk_inscription_set_text (line, text);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (line),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, text != NULL ? text : "",
+                                  -1);
 }
 
 static void
@@ -736,13 +891,9 @@ bind_event_cb (GtkSignalListItemFactory *factory,
   g_autofree char *label = NULL;
   GBinding *binding;
 
-  gtk_label_set_text (g_object_get_data (G_OBJECT (box), "title"),
-                      bh_event_item_get_title (item));
-  gtk_label_set_text (g_object_get_data (G_OBJECT (box), "details"),
-                      bh_event_item_get_details (item));
-  gtk_label_set_text (g_object_get_data (G_OBJECT (box), "aspects"),
-                      bh_event_item_get_aspects (item));
-  gtk_widget_set_tooltip_text (box, bh_event_item_get_aspects (item));
+  set_line (box, "title", bh_event_item_get_title (item));
+  set_line (box, "details", bh_event_item_get_details (item));
+  set_line (box, "aspects", bh_event_item_get_aspects (item));
 
   binding = g_object_bind_property (item, "chosen", check, "active",
                                     G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
@@ -858,7 +1009,7 @@ build_action (GtkWidget  *widget,
   definition = collect_definition (self);
   if (!bh_definition_validate (definition, &error))
     {
-      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+      adw_toast_overlay_add_toast (self->toast_overlay, bh_plain_toast_new (error->message));
       return;
     }
 
@@ -890,7 +1041,7 @@ load_ids_cb (GObject      *object,
   if (!g_file_load_contents_finish (G_FILE (object), result, &contents, &length, NULL, &error))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+        adw_toast_overlay_add_toast (self->toast_overlay, bh_plain_toast_new (error->message));
       return;
     }
 
@@ -899,7 +1050,7 @@ load_ids_cb (GObject      *object,
       g_autofree char *name = g_file_get_basename (G_FILE (object));
       g_autofree char *message = g_strdup_printf (_("%s is not a UTF-8 text file"), name);
 
-      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+      adw_toast_overlay_add_toast (self->toast_overlay, bh_plain_toast_new (message));
       return;
     }
 
@@ -960,6 +1111,8 @@ bh_package_assistant_dispose (GObject *object)
   BhPackageAssistant *self = (BhPackageAssistant *)object;
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->splice_source, g_source_remove);
+  g_clear_pointer (&self->pending_events, g_ptr_array_unref);
   g_cancellable_cancel (self->estimate_cancellable);
   g_clear_handle_id (&self->estimate_source, g_source_remove);
 
@@ -977,6 +1130,7 @@ bh_package_assistant_finalize (GObject *object)
   g_clear_object (&self->events);
   g_clear_object (&self->filter);
   g_clear_pointer (&self->search_words, g_strfreev);
+  g_clear_pointer (&self->search_text, g_free);
   g_clear_pointer (&self->chosen, g_ptr_array_unref);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->estimate_cancellable);
@@ -1140,7 +1294,7 @@ bh_package_assistant_init (BhPackageAssistant *self)
                            G_CONNECT_SWAPPED);
 
   g_signal_connect_object (self->search_entry, "search-changed",
-                           G_CALLBACK (on_filter_changed_cb), self, G_CONNECT_SWAPPED);
+                           G_CALLBACK (on_search_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->from_entry, "changed",
                            G_CALLBACK (on_filter_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->to_entry, "changed",

@@ -77,7 +77,7 @@ static void
 toast (BhPackageView *self,
        const char    *message)
 {
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+  adw_toast_overlay_add_toast (self->toast_overlay, bh_plain_toast_new (message));
 }
 
 static void

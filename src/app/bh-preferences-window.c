@@ -12,6 +12,7 @@
 #include <libsecret/secret.h>
 
 #include "bh-application.h"
+#include "bh-format.h"
 #include "bh-preferences-window.h"
 
 #define SEASON_START_KEY "season-start"
@@ -69,9 +70,8 @@ static void
 add_error_toast (BhPreferencesWindow *self,
                  const char          *message)
 {
-  g_autofree char *text = g_markup_escape_text (message, -1);
-
-  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (text));
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
+                                    bh_plain_toast_new (message));
 }
 
 /* Where the engine runs */

@@ -18,10 +18,12 @@ G_BEGIN_DECLS
  */
 typedef struct _BhStallMonitor BhStallMonitor;
 
-BhStallMonitor *bh_stall_monitor_new       (guint           threshold_ms);
-void            bh_stall_monitor_free      (BhStallMonitor *self);
+BhStallMonitor *bh_stall_monitor_new            (guint           threshold_ms);
+void            bh_stall_monitor_free           (BhStallMonitor *self);
 /* The longest stall seen so far, in milliseconds. */
-double          bh_stall_monitor_get_worst (BhStallMonitor *self);
+double          bh_stall_monitor_get_worst      (BhStallMonitor *self);
+/* The most main-thread time between two ticks, in milliseconds. */
+double          bh_stall_monitor_get_worst_busy (BhStallMonitor *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BhStallMonitor, bh_stall_monitor_free)
 

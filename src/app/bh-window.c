@@ -57,9 +57,7 @@ static void
 add_error_toast (BhWindow     *self,
                  const GError *error)
 {
-  g_autofree char *text = g_markup_escape_text (error->message, -1);
-
-  bh_window_add_toast (self, adw_toast_new (text));
+  bh_window_add_toast (self, bh_plain_toast_new (error->message));
 }
 
 static gint64

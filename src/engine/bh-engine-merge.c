@@ -8,7 +8,8 @@
 
 #include "config.h"
 
-#include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
 #include "bh-builder.h"
 #include "bh-engine-private.h"
@@ -70,6 +71,45 @@ merge_clear (Merge *merge)
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Merge, merge_clear)
+
+/* Wall and processor time of the calling thread, for the debug log: on
+ * a busy machine the wall clock says little about what a step costs. */
+typedef struct
+{
+  gint64 wall;
+  gint64 cpu;
+} Timer;
+
+static gint64
+thread_cpu_usec (void)
+{
+  struct timespec now;
+
+  if (clock_gettime (CLOCK_THREAD_CPUTIME_ID, &now) != 0)
+    return 0;
+
+  return (gint64)now.tv_sec * G_USEC_PER_SEC + now.tv_nsec / 1000;
+}
+
+static void
+timer_start (Timer *timer)
+{
+  timer->wall = g_get_monotonic_time ();
+  timer->cpu = thread_cpu_usec ();
+}
+
+/* Adds the time since timer_start() to @sum and starts again. */
+static void
+timer_add (Timer *timer,
+           Timer *sum)
+{
+  Timer now;
+
+  timer_start (&now);
+  sum->wall += now.wall - timer->wall;
+  sum->cpu += now.cpu - timer->cpu;
+  *timer = now;
+}
 
 void
 bh_merge_preview_free (BhMergePreview *preview)
@@ -156,7 +196,7 @@ load_members_locked (BhEngine  *self,
 
   if (!(stmt = bh_store_prepare (bh_engine_get_store (self),
                                  "SELECT customer_id, score, cluster FROM member "
-                                 "WHERE package_id = ?",
+                                 "WHERE package_id = ? ORDER BY customer_id",
                                  error)))
     return FALSE;
 
@@ -186,6 +226,47 @@ load_members_locked (BhEngine  *self,
   return TRUE;
 }
 
+/* Each package's members come ordered by customer: merging these runs
+ * puts the entries in the order of compare_entries() without sorting
+ * them all again. */
+static void
+merge_runs (Merge       *merge,
+            const guint *run_start,
+            guint        n_runs)
+{
+  const Entry *from = (const Entry *)(gpointer)merge->entries->data;
+  guint total = merge->entries->len;
+  g_autoptr(GArray) sorted = g_array_sized_new (FALSE, FALSE, sizeof (Entry), total);
+  g_autofree guint *at = g_memdup2 (run_start, sizeof (guint) * n_runs);
+  Entry *to;
+
+  g_array_set_size (sorted, total);
+  to = (Entry *)(gpointer)sorted->data;
+
+  for (guint i = 0; i < total; i++)
+    {
+      const Entry *best = NULL;
+      guint best_run = 0;
+
+      for (guint r = 0; r < n_runs; r++)
+        if (at[r] < run_start[r + 1] &&
+            (best == NULL || compare_entries (&from[at[r]], best) < 0))
+          {
+            best = &from[at[r]];
+            best_run = r;
+          }
+
+      g_assert (best != NULL);
+      g_assert (at[best_run] + 1 == run_start[best_run + 1] ||
+                from[at[best_run]].customer < from[at[best_run] + 1].customer);
+      to[i] = *best;
+      at[best_run]++;
+    }
+
+  g_array_unref (merge->entries);
+  merge->entries = g_steal_pointer (&sorted);
+}
+
 /* Loads the packages and their members and decides who stays where. */
 static gboolean
 plan_merge_locked (BhEngine      *self,
@@ -195,6 +276,7 @@ plan_merge_locked (BhEngine      *self,
                    GError       **error)
 {
   g_autofree guint *by_age = g_new (guint, n_packages);
+  g_autofree guint *run_start = g_new (guint, n_packages + 1);
   Entry *entries;
   guint n = n_packages;
 
@@ -219,12 +301,14 @@ plan_merge_locked (BhEngine      *self,
 
   for (guint rank = 0; rank < n; rank++)
     {
+      run_start[rank] = merge->entries->len;
       if (!load_members_locked (self, merge, by_age[rank], rank, error))
         return FALSE;
     }
+  run_start[n] = merge->entries->len;
 
+  merge_runs (merge, run_start, n);
   entries = (Entry *)(gpointer)merge->entries->data;
-  qsort (entries, merge->entries->len, sizeof (Entry), compare_entries);
 
   for (guint start = 0, end; start < merge->entries->len; start = end)
     {
@@ -311,11 +395,213 @@ insert_merge_locked (BhEngine      *self,
   return sqlite3_last_insert_rowid (bh_store_get_db (bh_engine_get_store (self)));
 }
 
-/* Moves the members that leave their packages into merge_member. Their
- * keys go into a table in memory first (temp_store is MEMORY, and the
- * table is dropped before the transaction ends); then one statement
- * copies their rows and one deletes them, instead of two statements a
- * member. */
+/*
+ * What a merge keeps of the member rows it removes from one package: one
+ * merge_member row whose blob holds, for each of them in customer order,
+ * the customer id (8 bytes), cluster (4), score (8, the double's bits)
+ * and why (4 bytes of length, G_MAXUINT32 for NULL, then the text), all
+ * little-endian. One blob instead of a row a member saves most of the
+ * B-tree writes of a merge; unmerge puts the rows back as they were.
+ */
+
+static void
+put_u32 (GByteArray *out,
+         guint32     value)
+{
+  value = GUINT32_TO_LE (value);
+  g_byte_array_append (out, (const guint8 *)&value, sizeof value);
+}
+
+static void
+put_u64 (GByteArray *out,
+         guint64     value)
+{
+  value = GUINT64_TO_LE (value);
+  g_byte_array_append (out, (const guint8 *)&value, sizeof value);
+}
+
+typedef struct
+{
+  const guint8 *data;
+  gsize         size;
+  gsize         at;
+} Reader;
+
+/* Takes @n bytes from @reader into @out, if it has that many. */
+static gboolean
+take (Reader   *reader,
+      gpointer  out,
+      gsize     n)
+{
+  if (reader->size - reader->at < n)
+    return FALSE;
+  memcpy (out, reader->data + reader->at, n);
+  reader->at += n;
+
+  return TRUE;
+}
+
+/* Appends one member row to a blob; @stmt's columns from @column on
+ * are cluster, score and why. */
+static void
+pack_row (GByteArray   *blob,
+          gint64        customer,
+          sqlite3_stmt *stmt,
+          int           column)
+{
+  double score = sqlite3_column_double (stmt, column + 1);
+  guint64 bits;
+
+  memcpy (&bits, &score, sizeof bits);
+  put_u64 (blob, (guint64)customer);
+  put_u32 (blob, (guint32)sqlite3_column_int (stmt, column));
+  put_u64 (blob, bits);
+  if (sqlite3_column_type (stmt, column + 2) == SQLITE_NULL)
+    put_u32 (blob, G_MAXUINT32);
+  else
+    {
+      const guint8 *why = sqlite3_column_text (stmt, column + 2);
+      int length = sqlite3_column_bytes (stmt, column + 2);
+
+      put_u32 (blob, (guint32)length);
+      g_byte_array_append (blob, why, length);
+    }
+}
+
+/* Reads the member rows of one package whose customers are in @leaving
+ * (ascending) into @blob as described above, and if @staying is not
+ * %NULL, the others into it. A few are looked up by key; when many
+ * leave, one pass over the package's rows (the primary key walks them
+ * by customer) costs less. */
+static gboolean
+pack_rows_locked (BhEngine      *self,
+                  gint64         package_id,
+                  guint          size,
+                  const gint64  *leaving,
+                  guint          n_leaving,
+                  GByteArray    *blob,
+                  GByteArray    *staying,
+                  GError       **error)
+{
+  BhStore *store = bh_engine_get_store (self);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gboolean by_key = staying == NULL && (guint64)n_leaving * 8 < size;
+  guint next = 0;
+  int rc = SQLITE_DONE;
+
+  if (!(stmt = bh_store_prepare (store,
+                                 by_key
+                                 ? "SELECT customer_id, cluster, score, why FROM member "
+                                   "WHERE package_id = ? AND customer_id = ?"
+                                 : "SELECT customer_id, cluster, score, why FROM member "
+                                   "WHERE package_id = ? ORDER BY customer_id",
+                                 error)))
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, package_id);
+
+  if (by_key)
+    {
+      for (; next < n_leaving; next++)
+        {
+          sqlite3_reset (stmt);
+          sqlite3_bind_int64 (stmt, 2, leaving[next]);
+          if ((rc = sqlite3_step (stmt)) != SQLITE_ROW)
+            break;
+          pack_row (blob, leaving[next], stmt, 1);
+        }
+    }
+  else
+    {
+      while ((staying != NULL || next < n_leaving) && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          gint64 customer = sqlite3_column_int64 (stmt, 0);
+
+          if (next < n_leaving && customer == leaving[next])
+            {
+              pack_row (blob, customer, stmt, 1);
+              next++;
+            }
+          else if (staying != NULL)
+            pack_row (staying, customer, stmt, 1);
+        }
+    }
+
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      bh_store_set_error (store, error, "Could not read the members");
+      return FALSE;
+    }
+
+  if (next < n_leaving)
+    {
+      g_set_error (error, BH_ERROR, BH_ERROR_STORE,
+                   "Package %" G_GINT64_FORMAT " lost members during the merge", package_id);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Puts back the member rows a merge kept of one package. */
+static gboolean
+restore_members_locked (BhEngine      *self,
+                        sqlite3_stmt  *insert,
+                        gint64         package_id,
+                        const guint8  *data,
+                        gsize          size,
+                        GError       **error)
+{
+  Reader reader = { data, size, 0 };
+
+  while (reader.at < reader.size)
+    {
+      guint64 customer, bits;
+      guint32 cluster, length;
+      double score;
+
+      if (!take (&reader, &customer, sizeof customer) ||
+          !take (&reader, &cluster, sizeof cluster) ||
+          !take (&reader, &bits, sizeof bits) ||
+          !take (&reader, &length, sizeof length) ||
+          ((length = GUINT32_FROM_LE (length)) != G_MAXUINT32 &&
+           reader.size - reader.at < length))
+        {
+          g_set_error (error, BH_ERROR, BH_ERROR_STORE,
+                       "What the merge kept of package %" G_GINT64_FORMAT " is damaged",
+                       package_id);
+          return FALSE;
+        }
+
+      customer = GUINT64_FROM_LE (customer);
+      cluster = GUINT32_FROM_LE (cluster);
+      bits = GUINT64_FROM_LE (bits);
+      memcpy (&score, &bits, sizeof score);
+      sqlite3_reset (insert);
+      sqlite3_bind_int64 (insert, 1, package_id);
+      sqlite3_bind_int64 (insert, 2, (gint64)customer);
+      sqlite3_bind_int (insert, 3, (int)cluster);
+      sqlite3_bind_double (insert, 4, score);
+      if (length == G_MAXUINT32)
+        sqlite3_bind_null (insert, 5);
+      else
+        {
+          sqlite3_bind_text (insert, 5, (const char *)reader.data + reader.at, length,
+                             SQLITE_STATIC);
+          reader.at += length;
+        }
+
+      if (!_bh_engine_step_done (self, insert, "Could not restore the members", error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Moves the members that leave their packages into merge_member (a blob
+ * a package) and deletes their rows in customer order, so that the
+ * B-tree is walked forward. From a package that most of its members
+ * leave, all rows are deleted at once and those that stay put back. */
 static gboolean
 remove_members_locked (BhEngine  *self,
                        Merge     *merge,
@@ -323,80 +609,97 @@ remove_members_locked (BhEngine  *self,
                        GError   **error)
 {
   BhStore *store = bh_engine_get_store (self);
-  g_autoptr(sqlite3_stmt) add = NULL;
   g_autoptr(sqlite3_stmt) keep = NULL;
   g_autoptr(sqlite3_stmt) drop = NULL;
+  g_autoptr(sqlite3_stmt) drop_all = NULL;
+  g_autoptr(sqlite3_stmt) put_back = NULL;
+  g_autoptr(GArray) leaving = g_array_new (FALSE, FALSE, sizeof (gint64));
+  Timer timer, packed = { 0 }, kept = { 0 }, dropped = { 0 };
 
-  if (!bh_store_exec (store,
-                      "CREATE TEMP TABLE merge_leaving ("
-                      "  package_id  INTEGER NOT NULL,"
-                      "  customer_id INTEGER NOT NULL,"
-                      "  PRIMARY KEY (package_id, customer_id)"
-                      ") WITHOUT ROWID",
-                      error))
-    return FALSE;
-
-  if (!(add = bh_store_prepare (store,
-                                "INSERT INTO temp.merge_leaving (package_id, customer_id) "
-                                "VALUES (?, ?)",
-                                error)) ||
-      !(keep = bh_store_prepare (store,
-                                 "INSERT INTO merge_member (merge_id, package_id, "
-                                 "customer_id, cluster, score, why) "
-                                 "SELECT ?1, m.package_id, m.customer_id, m.cluster, m.score, "
-                                 "  m.why "
-                                 "FROM temp.merge_leaving l CROSS JOIN main.member m "
-                                 "  ON m.package_id = l.package_id "
-                                 "  AND m.customer_id = l.customer_id",
+  if (!(keep = bh_store_prepare (store,
+                                 "INSERT INTO merge_member (merge_id, package_id, members) "
+                                 "VALUES (?, ?, ?)",
                                  error)) ||
       !(drop = bh_store_prepare (store,
-                                 "DELETE FROM main.member "
-                                 "WHERE (package_id, customer_id) IN "
-                                 "  (SELECT package_id, customer_id FROM temp.merge_leaving)",
-                                 error)))
-    goto fail;
+                                 "DELETE FROM member WHERE package_id = ? AND customer_id = ?",
+                                 error)) ||
+      !(drop_all = bh_store_prepare (store, "DELETE FROM member WHERE package_id = ?",
+                                     error)) ||
+      !(put_back = bh_store_prepare (store,
+                                     "INSERT INTO member (package_id, customer_id, "
+                                     "cluster, score, why) VALUES (?, ?, ?, ?, ?)",
+                                     error)))
+    return FALSE;
 
-  /* The entries are sorted by customer: the keys go in one package after
-   * the other, so that every B-tree is walked forward. */
   for (guint side = 0; side < merge->n_sides; side++)
     {
-      gint64 package_id = bh_package_get_id (merge->sides[side].package);
+      Side *s = &merge->sides[side];
+      gint64 package_id = bh_package_get_id (s->package);
+      g_autoptr(GByteArray) blob = NULL;
+      g_autoptr(GByteArray) staying = NULL;
 
+      timer_start (&timer);
+      g_array_set_size (leaving, 0);
       for (guint i = 0; i < merge->entries->len; i++)
         {
           const Entry *entry = &g_array_index (merge->entries, Entry, i);
 
-          if (entry->keep || entry->side != side)
-            continue;
-
-          sqlite3_reset (add);
-          sqlite3_bind_int64 (add, 1, package_id);
-          sqlite3_bind_int64 (add, 2, entry->customer);
-          if (!_bh_engine_step_done (self, add, "Could not remove a member", error))
-            goto fail;
+          if (!entry->keep && entry->side == side)
+            g_array_append_val (leaving, entry->customer);
         }
+
+      if (leaving->len == 0)
+        continue;
+
+      blob = g_byte_array_sized_new (leaving->len * 48);
+      if (leaving->len > s->size_after)
+        staying = g_byte_array_sized_new (s->size_after * 48 + 1);
+      if (!pack_rows_locked (self, package_id, s->size_before,
+                             (const gint64 *)(gpointer)leaving->data, leaving->len,
+                             blob, staying, error))
+        return FALSE;
+      timer_add (&timer, &packed);
+
+      sqlite3_reset (keep);
+      sqlite3_bind_int64 (keep, 1, merge_id);
+      sqlite3_bind_int64 (keep, 2, package_id);
+      sqlite3_bind_blob64 (keep, 3, blob->data, blob->len, SQLITE_STATIC);
+      if (!_bh_engine_step_done (self, keep, "Could not keep the removed members for undo",
+                                 error))
+        return FALSE;
+      timer_add (&timer, &kept);
+
+      if (staying != NULL)
+        {
+          sqlite3_reset (drop_all);
+          sqlite3_bind_int64 (drop_all, 1, package_id);
+          if (!_bh_engine_step_done (self, drop_all, "Could not remove the members", error) ||
+              !restore_members_locked (self, put_back, package_id, staying->data,
+                                       staying->len, error))
+            return FALSE;
+        }
+      else
+        {
+          for (guint i = 0; i < leaving->len; i++)
+            {
+              sqlite3_reset (drop);
+              sqlite3_bind_int64 (drop, 1, package_id);
+              sqlite3_bind_int64 (drop, 2, g_array_index (leaving, gint64, i));
+              if (!_bh_engine_step_done (self, drop, "Could not remove the members", error))
+                return FALSE;
+            }
+        }
+      timer_add (&timer, &dropped);
     }
 
-  sqlite3_bind_int64 (keep, 1, merge_id);
-  if (!_bh_engine_step_done (self, keep, "Could not keep the removed members for undo",
-                             error) ||
-      !_bh_engine_step_done (self, drop, "Could not remove the members", error))
-    goto fail;
+  g_debug ("Merge %" G_GINT64_FORMAT " read the removed members in %.3f s (cpu %.3f s), "
+           "kept them in %.3f s (cpu %.3f s), deleted them in %.3f s (cpu %.3f s)",
+           merge_id, packed.wall / 1e6, packed.cpu / 1e6, kept.wall / 1e6, kept.cpu / 1e6,
+           dropped.wall / 1e6, dropped.cpu / 1e6);
 
-  g_clear_pointer (&add, sqlite3_finalize);
-  g_clear_pointer (&keep, sqlite3_finalize);
-  g_clear_pointer (&drop, sqlite3_finalize);
-
-  return bh_store_exec (store, "DROP TABLE temp.merge_leaving", error);
-
-fail:
-  g_clear_pointer (&add, sqlite3_finalize);
-  g_clear_pointer (&keep, sqlite3_finalize);
-  g_clear_pointer (&drop, sqlite3_finalize);
-  bh_store_exec (store, "DROP TABLE IF EXISTS temp.merge_leaving", NULL);
-
-  return FALSE;
+  return TRUE;
 }
+
 
 typedef struct
 {
@@ -415,7 +718,9 @@ describe_side (gpointer data,
   guint index = side - job->merge->sides;
   g_autoptr(GArray) members = g_array_new (FALSE, FALSE, sizeof (BhBuildMember));
   GListModel *clusters = bh_package_get_clusters (side->package);
+  Timer timer, spent = { 0 };
 
+  timer_start (&timer);
   for (guint i = 0; i < job->merge->entries->len; i++)
     {
       const Entry *entry = &g_array_index (job->merge->entries, Entry, i);
@@ -443,6 +748,9 @@ describe_side (gpointer data,
                                                  members->len,
                                                  g_list_model_get_n_items (clusters),
                                                  &side->error);
+  timer_add (&timer, &spent);
+  g_debug ("Figures of %u members recomputed in %.3f s (cpu %.3f s)",
+           members->len, spent.wall / 1e6, spent.cpu / 1e6);
 }
 
 /* Stores a package's new result; the old one goes into merge_package. */
@@ -524,6 +832,7 @@ bh_engine_merge (BhEngine      *self,
   DescribeJob job = { &merge, NULL };
   GThreadPool *pool;
   gint64 started = g_get_monotonic_time ();
+  Timer timer, planned = { 0 }, moved = { 0 }, waited = { 0 }, stored = { 0 };
   gint64 merge_id = 0;
   gboolean removed_ok;
   guint removed = 0;
@@ -531,6 +840,7 @@ bh_engine_merge (BhEngine      *self,
   g_return_val_if_fail (BH_IS_ENGINE (self), 0);
   g_return_val_if_fail (package_ids != NULL || n_packages == 0, 0);
 
+  timer_start (&timer);
   snapshot = _bh_engine_dup_snapshot (self);
   job.snapshot = snapshot;
 
@@ -541,8 +851,9 @@ bh_engine_merge (BhEngine      *self,
       (merge_id = insert_merge_locked (self, package_ids, n_packages, error)) == 0)
     goto fail;
 
-  g_debug ("Merge %" G_GINT64_FORMAT " planned in %.3f s",
-           merge_id, (g_get_monotonic_time () - started) / 1e6);
+  timer_add (&timer, &planned);
+  g_debug ("Merge %" G_GINT64_FORMAT " planned in %.3f s (cpu %.3f s)",
+           merge_id, planned.wall / 1e6, planned.cpu / 1e6);
 
   /* The packages' figures are recomputed in worker threads while this
    * one moves the removed members in the store. */
@@ -558,11 +869,12 @@ bh_engine_merge (BhEngine      *self,
     }
 
   removed_ok = remove_members_locked (self, &merge, merge_id, error);
-  g_debug ("Merge %" G_GINT64_FORMAT " moved the removed members by %.3f s",
-           merge_id, (g_get_monotonic_time () - started) / 1e6);
+  timer_add (&timer, &moved);
   g_thread_pool_free (g_steal_pointer (&pool), FALSE, TRUE);
-  g_debug ("Merge %" G_GINT64_FORMAT " recomputed the figures by %.3f s",
-           merge_id, (g_get_monotonic_time () - started) / 1e6);
+  timer_add (&timer, &waited);
+  g_debug ("Merge %" G_GINT64_FORMAT " moved the removed members in %.3f s (cpu %.3f s), "
+           "then waited %.3f s for the figures",
+           merge_id, moved.wall / 1e6, moved.cpu / 1e6, waited.wall / 1e6);
 
   if (!removed_ok)
     goto fail;
@@ -578,7 +890,11 @@ bh_engine_merge (BhEngine      *self,
     goto fail;
 
   g_mutex_unlock (&self->store_lock);
+  timer_add (&timer, &stored);
 
+  g_debug ("Merge %" G_GINT64_FORMAT " stored the results and committed in %.3f s "
+           "(cpu %.3f s)",
+           merge_id, stored.wall / 1e6, stored.cpu / 1e6);
   g_debug ("Merge %" G_GINT64_FORMAT " of %u packages removed %u members in %.3f s",
            merge_id, n_packages, removed, (g_get_monotonic_time () - started) / 1e6);
 
@@ -656,11 +972,13 @@ bh_engine_unmerge (BhEngine  *self,
                    GError   **error)
 {
   BhStore *store;
+  g_autoptr(sqlite3_stmt) kept_members = NULL;
   g_autoptr(sqlite3_stmt) restore_members = NULL;
   g_autoptr(sqlite3_stmt) restore_packages = NULL;
   g_autoptr(sqlite3_stmt) forget_members = NULL;
   g_autoptr(sqlite3_stmt) forget_packages = NULL;
   g_autoptr(sqlite3_stmt) close = NULL;
+  int rc;
 
   g_return_val_if_fail (BH_IS_ENGINE (self), FALSE);
 
@@ -672,11 +990,13 @@ bh_engine_unmerge (BhEngine  *self,
       !check_undoable_locked (self, merge_id, error))
     goto fail;
 
-  if (!(restore_members = bh_store_prepare (store,
+  if (!(kept_members = bh_store_prepare (store,
+                                         "SELECT package_id, members FROM merge_member "
+                                         "WHERE merge_id = ?",
+                                         error)) ||
+      !(restore_members = bh_store_prepare (store,
                                             "INSERT INTO member (package_id, customer_id, "
-                                            "cluster, score, why) "
-                                            "SELECT package_id, customer_id, cluster, score, why "
-                                            "FROM merge_member WHERE merge_id = ?",
+                                            "cluster, score, why) VALUES (?, ?, ?, ?, ?)",
                                             error)) ||
       !(restore_packages = bh_store_prepare (store,
                                              "UPDATE package SET (result, merge_id) = "
@@ -697,14 +1017,31 @@ bh_engine_unmerge (BhEngine  *self,
                                   error)))
     goto fail;
 
-  sqlite3_bind_int64 (restore_members, 1, merge_id);
+  sqlite3_bind_int64 (kept_members, 1, merge_id);
   sqlite3_bind_int64 (restore_packages, 1, merge_id);
   sqlite3_bind_int64 (forget_members, 1, merge_id);
   sqlite3_bind_int64 (forget_packages, 1, merge_id);
   sqlite3_bind_int64 (close, 1, merge_id);
 
-  if (!_bh_engine_step_done (self, restore_members, "Could not restore the members", error) ||
-      !_bh_engine_step_done (self, restore_packages, "Could not restore the packages", error) ||
+  while ((rc = sqlite3_step (kept_members)) == SQLITE_ROW)
+    {
+      if (!restore_members_locked (self, restore_members,
+                                   sqlite3_column_int64 (kept_members, 0),
+                                   sqlite3_column_blob (kept_members, 1),
+                                   sqlite3_column_bytes (kept_members, 1),
+                                   error))
+        goto fail;
+    }
+
+  if (rc != SQLITE_DONE)
+    {
+      bh_store_set_error (store, error, "Could not restore the members");
+      goto fail;
+    }
+
+  g_clear_pointer (&kept_members, sqlite3_finalize);
+
+  if (!_bh_engine_step_done (self, restore_packages, "Could not restore the packages", error) ||
       !_bh_engine_step_done (self, forget_members, "Could not undo the merge", error) ||
       !_bh_engine_step_done (self, forget_packages, "Could not undo the merge", error) ||
       !_bh_engine_step_done (self, close, "Could not undo the merge", error) ||

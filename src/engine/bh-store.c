@@ -161,6 +161,20 @@ static const char * const migrations[] = {
   "  why         TEXT,"
   "  PRIMARY KEY (merge_id, package_id, customer_id)"
   ") WITHOUT ROWID;",
+
+  /* 2 → 3: a merge keeps the member rows it removed from a package as
+   * one record (see bh-engine-merge.c) instead of a row a member, which
+   * took much of a merge's time. What older merges kept cannot be read
+   * any more, so they can no longer be undone. */
+  "UPDATE merge SET closed = 'the store was upgraded' WHERE closed IS NULL;"
+  "DELETE FROM merge_package;"
+  "DROP TABLE merge_member;"
+  "CREATE TABLE merge_member ("
+  "  merge_id   INTEGER NOT NULL REFERENCES merge (id) ON DELETE CASCADE,"
+  "  package_id INTEGER NOT NULL,"
+  "  members    BLOB NOT NULL,"
+  "  PRIMARY KEY (merge_id, package_id)"
+  ") WITHOUT ROWID;",
 };
 
 int

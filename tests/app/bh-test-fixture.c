@@ -314,3 +314,27 @@ bh_test_screenshot (GtkWidget  *widget,
   gdk_texture_save_to_png (texture, path);
   g_test_message ("Screenshot: %s", path);
 }
+
+gboolean
+bh_test_has_label (GtkWidget  *widget,
+                   const char *text,
+                   gboolean    within)
+{
+  if (GTK_IS_LABEL (widget))
+    {
+      const char *shown = gtk_label_get_text (GTK_LABEL (widget));
+
+      if (within ? strstr (shown, text) != NULL : g_str_equal (shown, text))
+        return TRUE;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (bh_test_has_label (child, text, within))
+        return TRUE;
+    }
+
+  return FALSE;
+}

@@ -36,5 +36,10 @@ char       *bh_test_export             (BhEngine     *engine,
                                         char          delimiter);
 void        bh_test_screenshot         (GtkWidget    *widget,
                                         const char   *name);
+/* Whether a label below @widget reads @text: its whole text, or with
+ * @within, somewhere in it. */
+gboolean    bh_test_has_label          (GtkWidget    *widget,
+                                        const char   *text,
+                                        gboolean      within);
 
 G_END_DECLS

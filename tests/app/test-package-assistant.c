@@ -189,6 +189,77 @@ test_assistant_search_filters (void)
   gtk_window_destroy (GTK_WINDOW (self));
 }
 
+/* How many of @events contain every word of @text in their title,
+ * details, aspects or id, as a person searching would expect. */
+static guint
+count_matching (GListModel *events,
+                const char *text)
+{
+  g_autofree char *folded = g_utf8_casefold (text, -1);
+  g_auto(GStrv) words = g_strsplit (folded, " ", -1);
+  guint n = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (events); i++)
+    {
+      g_autoptr(BhEventItem) item = g_list_model_get_item (events, i);
+      g_autofree char *all = g_strjoin (" ", bh_event_item_get_title (item),
+                                        bh_event_item_get_details (item),
+                                        bh_event_item_get_aspects (item),
+                                        bh_event_item_get_id (item), NULL);
+      g_autofree char *all_folded = g_utf8_casefold (all, -1);
+      gboolean all_found = TRUE;
+
+      for (guint w = 0; words[w] != NULL; w++)
+        all_found &= strstr (all_folded, words[w]) != NULL;
+
+      n += all_found;
+    }
+
+  return n;
+}
+
+static gboolean
+filtered (gpointer data)
+{
+  return gtk_filter_list_model_get_pending (data) == 0;
+}
+
+/* Typing tells the filter it became stricter, deleting that it became
+ * less strict; either way the list ends up with exactly the matches. */
+static void
+test_assistant_search_as_typed (void)
+{
+  g_autoptr(BhBackend) backend = bh_test_new_backend ();
+  BhPackageAssistant *self = open_assistant (backend);
+  GListModel *events = _bh_package_assistant_get_events (self);
+  GtkListView *view = GTK_LIST_VIEW (child (self, "events_view"));
+  GtkNoSelection *selection = GTK_NO_SELECTION (gtk_list_view_get_model (view));
+  GListModel *shown = gtk_no_selection_get_model (selection);
+  g_autoptr(BhEventItem) first = g_list_model_get_item (events, 0);
+  const char *title = bh_event_item_get_title (first);
+  g_autofree char *word = NULL;
+  guint length;
+
+  /* The first word of a title, typed and deleted a letter at a time. */
+  word = g_strndup (title, strcspn (title, " "));
+  length = g_utf8_strlen (word, -1);
+  g_assert_cmpuint (length, >, 0);
+
+  for (guint i = 0; i <= 2 * length; i++)
+    {
+      guint chars = i <= length ? i : 2 * length - i;
+      g_autofree char *text = g_utf8_substring (word, 0, chars);
+
+      gtk_editable_set_text (GTK_EDITABLE (child (self, "search_entry")), text);
+      g_signal_emit_by_name (child (self, "search_entry"), "search-changed");
+      bh_test_wait_until (filtered, shown);
+
+      g_assert_cmpuint (g_list_model_get_n_items (shown), ==, count_matching (events, text));
+    }
+
+  gtk_window_destroy (GTK_WINDOW (self));
+}
+
 static void
 test_assistant_mode_explanations (void)
 {
@@ -419,6 +490,7 @@ main (int   argc,
 
   g_test_add_func ("/app/assistant/next-needs-events", test_assistant_next_needs_events);
   g_test_add_func ("/app/assistant/search-filters", test_assistant_search_filters);
+  g_test_add_func ("/app/assistant/search-as-typed", test_assistant_search_as_typed);
   g_test_add_func ("/app/assistant/mode-explanations", test_assistant_mode_explanations);
   g_test_add_func ("/app/assistant/estimate-follows", test_assistant_estimate_follows);
   g_test_add_func ("/app/assistant/estimate-latest-wins", test_assistant_estimate_latest_wins);

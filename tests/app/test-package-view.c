@@ -88,25 +88,6 @@ make_package (BhPackageStatus status)
   return package;
 }
 
-/* Whether a label below @widget reads @text. */
-static gboolean
-has_label (GtkWidget  *widget,
-           const char *text)
-{
-  if (GTK_IS_LABEL (widget) && g_str_equal (gtk_label_get_text (GTK_LABEL (widget)), text))
-    return TRUE;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      if (has_label (child, text))
-        return TRUE;
-    }
-
-  return FALSE;
-}
-
 static GtkWidget *
 find_action_button (GtkWidget  *widget,
                     const char *action_name)
@@ -199,7 +180,7 @@ test_package_view_exclusions (void)
       count = bh_format_count (reason_counts[i]);
       g_assert_cmpstr (adw_preferences_row_get_title (row), ==,
                        bh_exclusion_reason_label (reasons[i]));
-      g_assert_true (has_label (GTK_WIDGET (row), count));
+      g_assert_true (bh_test_has_label (GTK_WIDGET (row), count, FALSE));
     }
   g_assert_cmpuint (shown, ==, rows->len);
 

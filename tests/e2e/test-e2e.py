@@ -489,8 +489,9 @@ def find_cluster(r, cluster_name):
     the cluster the window showed under this name."""
     packages = json.loads(r.cli('packages', '--json'))
     if len(packages) != 1:
-        raise Failure('the store holds %d packages; the test built one'
-                      % len(packages))
+        raise Failure('backhaul-cli lists %d packages, but the test built '
+                      'one in the window:\n%s' % (len(packages),
+                                                   r.cli('packages')))
     package = packages[0]
     if package['status'] != 'done':
         raise Failure('the engine says the package is %s' % package['status'])

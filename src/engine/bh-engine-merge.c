@@ -835,7 +835,8 @@ bh_engine_merge (BhEngine      *self,
   gint64 started = g_get_monotonic_time ();
   Timer timer, planned = { 0 }, moved = { 0 }, waited = { 0 }, stored = { 0 };
   gint64 merge_id = 0;
-  gboolean removed_ok;
+  gboolean removed_ok, committed;
+  gint64 autocheckpoint;
   guint removed = 0;
 
   g_return_val_if_fail (BH_IS_ENGINE (self), 0);
@@ -887,7 +888,19 @@ bh_engine_merge (BhEngine      *self,
       removed += merge.sides[i].size_before - merge.sides[i].size_after;
     }
 
-  if (!bh_store_commit (bh_engine_get_store (self), error))
+  /* Committing writes the transaction's pages to the write-ahead log;
+   * the automatic checkpoint would then copy them into the store, which
+   * takes as long again. The next commit's checkpoint copies them along
+   * with its own (an undo touches the same pages, so they are copied
+   * once); expiry still empties the log itself. The connection allows
+   * no other thread, so the checkpoint cannot move to one. */
+  autocheckpoint = bh_store_query_int (bh_engine_get_store (self),
+                                       "PRAGMA wal_autocheckpoint", 1000);
+  sqlite3_wal_autocheckpoint (bh_store_get_db (bh_engine_get_store (self)), 0);
+  committed = bh_store_commit (bh_engine_get_store (self), error);
+  sqlite3_wal_autocheckpoint (bh_store_get_db (bh_engine_get_store (self)),
+                              (int)autocheckpoint);
+  if (!committed)
     goto fail;
 
   g_mutex_unlock (&self->store_lock);

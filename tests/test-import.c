@@ -1040,7 +1040,8 @@ test_import_two_threads (Fixture       *fx,
       g_assert_true (g_str_has_prefix (error->message, "Nothing was imported: 2 problems"));
       for (guint i = 0; bad[i] != G_MAXUINT; i++)
         {
-          g_autofree char *where = g_strdup_printf ("%s:%u:2: value “NOBODY”", path, bad[i] + 2);
+          g_autofree char *where = g_strdup_printf ("%s:%u:2: value “NOBODY”",
+                                                    path, bad[i] + 2);
 
           if (!strstr (error->message, where))
             g_error ("expected “%s” in:\n%s", where, error->message);

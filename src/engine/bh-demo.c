@@ -899,8 +899,12 @@ make_events (Demo *demo)
   /* Shares are of performances; a production of a long-running taste
    * takes several. */
   for (guint i = 0; i < _bh_demo_n_archetypes; i++)
-    shares[i] = _bh_demo_archetypes[i].event_share * 200
-                / (_bh_demo_archetypes[i].performances_min + _bh_demo_archetypes[i].performances_max);
+    {
+      const BhDemoArchetype *archetype = &_bh_demo_archetypes[i];
+
+      shares[i] = archetype->event_share * 200
+                  / (archetype->performances_min + archetype->performances_max);
+    }
 
   demo->series = g_array_new (FALSE, TRUE, sizeof (Series));
   g_array_set_clear_func (demo->series, series_clear);

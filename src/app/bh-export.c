@@ -36,25 +36,82 @@ bh_export_get_delimiter (void)
   return g_strcmp0 (delimiter, ";") == 0 ? ';' : ',';
 }
 
-/* "Spring Gala – Baroque lovers.csv", with nothing a file system refuses. */
+/* The longest file name most file systems take, in bytes. */
+#define NAME_MAX_BYTES 255
+/* Of a name, what a cluster's name may take, so that a long package
+ * title cannot push it out. */
+#define CLUSTER_MAX_BYTES 80
+
+/* Appends @text with what file systems or file managers refuse, or
+ * people cannot see, replaced, at most @max_bytes of it, cut between
+ * characters. */
+static void
+append_safe (GString    *name,
+             const char *text,
+             gsize       max_bytes)
+{
+  g_autofree char *valid = g_utf8_make_valid (text, -1);
+  gsize start = name->len;
+
+  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      gsize before = name->len;
+
+      if (c < 0x80 && strchr ("/\\:*?\"<>|", (char) c) != NULL)
+        g_string_append_c (name, '-');
+      else if (g_unichar_iscntrl (c) || g_unichar_type (c) == G_UNICODE_LINE_SEPARATOR ||
+               g_unichar_type (c) == G_UNICODE_PARAGRAPH_SEPARATOR)
+        g_string_append_c (name, ' ');
+      else
+        g_string_append_unichar (name, c);
+
+      if (name->len - start > max_bytes)
+        {
+          g_string_truncate (name, before);
+          break;
+        }
+    }
+}
+
+/* "Spring Gala – Baroque lovers.csv", with nothing a file system refuses
+ * and short enough for one: a long title is cut, the cluster's name and
+ * the extension are kept. */
 char *
 bh_export_suggest_name (const char *package_title,
                         const char *cluster_name)
 {
-  g_autofree char *name = NULL;
+  g_autoptr(GString) cluster = g_string_new (NULL);
+  g_autoptr(GString) name = g_string_new (NULL);
+  gsize room = NAME_MAX_BYTES - strlen (".csv");
 
   g_return_val_if_fail (package_title != NULL, NULL);
 
   if (cluster_name != NULL)
-    name = g_strdup_printf ("%s – %s.csv", package_title, cluster_name);
-  else
-    name = g_strdup_printf ("%s.csv", package_title);
+    {
+      append_safe (cluster, cluster_name, CLUSTER_MAX_BYTES);
+      g_strstrip (cluster->str);
+      g_string_set_size (cluster, strlen (cluster->str));
+    }
+  if (cluster->len > 0)
+    room -= cluster->len + strlen (" – ");
 
-  g_strdelimit (name, "/\\:*?\"<>|", '-');
-  if (name[0] == '.')
-    name[0] = '_';
+  append_safe (name, package_title, room);
+  g_strstrip (name->str);
+  g_string_set_size (name, strlen (name->str));
+  if (name->len == 0)
+    append_safe (name, _("Customer list"), room);
 
-  return g_steal_pointer (&name);
+  if (cluster->len > 0)
+    g_string_append_printf (name, " – %s", cluster->str);
+
+  /* A leading dot hides a file. */
+  if (name->str[0] == '.')
+    name->str[0] = '_';
+
+  g_string_append (name, ".csv");
+
+  return g_string_free (g_steal_pointer (&name), FALSE);
 }
 
 typedef struct

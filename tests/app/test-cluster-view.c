@@ -817,6 +817,82 @@ test_drag_folder_cleaned (void)
   g_assert_null (g_dir_read_name (dir));
 }
 
+/* What every suggested file name must be, whatever the titles. */
+static void
+assert_safe_name (const char *name)
+{
+  g_assert_true (g_utf8_validate (name, -1, NULL));
+  g_assert_cmpuint (strlen (name), <=, 255);
+  g_assert_true (g_str_has_suffix (name, ".csv"));
+  g_assert_cmpuint (strlen (name), >, strlen (".csv"));
+  g_assert_false (name[0] == '.' || name[0] == ' ');
+
+  for (const char *p = name; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      g_assert_false (c < 0x80 && strchr ("/\\:*?\"<>|", (char) c) != NULL);
+      g_assert_false (g_unichar_iscntrl (c));
+    }
+}
+
+/* The file name "Download customer list" suggests: the package's title
+ * and the cluster's name, as they read where nothing forbids it. */
+static void
+test_export_suggested_name (void)
+{
+  g_autofree char *plain = bh_export_suggest_name ("Spring Gala", "Baroque lovers");
+  g_autofree char *whole = bh_export_suggest_name ("Spring Gala", NULL);
+  g_autofree char *unsafe = NULL;
+  g_autofree char *hidden = bh_export_suggest_name (".hidden", NULL);
+  g_autofree char *blank = bh_export_suggest_name ("  \n ", "Jazz");
+  g_autofree char *long_title = NULL;
+  g_autofree char *long_name = NULL;
+  g_autofree char *long_both = NULL;
+  g_autofree char *huge_cluster = NULL;
+  g_autoptr(GString) title = g_string_new (NULL);
+  g_autoptr(GString) cluster = g_string_new (NULL);
+
+  g_assert_cmpstr (plain, ==, "Spring Gala – Baroque lovers.csv");
+  g_assert_cmpstr (whole, ==, "Spring Gala.csv");
+
+  /* Separators of paths and drives, wildcards, quotes, pipes and line
+   * breaks become harmless; the rest stays. */
+  unsafe = bh_export_suggest_name ("Jazz/Blues: Live?\nAt \"Hall\" <1>", "Fans|*\\");
+  assert_safe_name (unsafe);
+  g_assert_true (g_str_has_prefix (unsafe, "Jazz-Blues- Live- At -Hall- -1- – Fans"));
+
+  assert_safe_name (hidden);
+  g_assert_true (g_str_has_suffix (hidden, "hidden.csv"));
+  assert_safe_name (blank);
+  g_assert_true (g_str_has_suffix (blank, " – Jazz.csv"));
+
+  /* A title longer than a file name may be: cut between characters (two
+   * bytes each here), the cluster's name kept. */
+  for (guint i = 0; i < 300; i++)
+    g_string_append (title, "ä");
+  long_title = bh_export_suggest_name (title->str, "Baroque lovers");
+  assert_safe_name (long_title);
+  g_assert_true (g_str_has_suffix (long_title, " – Baroque lovers.csv"));
+  g_assert_true (g_str_has_prefix (long_title, "ääää"));
+  g_assert_cmpuint (strlen (long_title), >, 200);
+
+  long_name = bh_export_suggest_name (title->str, NULL);
+  assert_safe_name (long_name);
+
+  /* Both long: each keeps a part. */
+  for (guint i = 0; i < 300; i++)
+    g_string_append (cluster, "x");
+  long_both = bh_export_suggest_name (title->str, cluster->str);
+  assert_safe_name (long_both);
+  g_assert_true (g_str_has_prefix (long_both, "ää"));
+  g_assert_nonnull (strstr (long_both, " – xxx"));
+
+  huge_cluster = bh_export_suggest_name ("Gala", cluster->str);
+  assert_safe_name (huge_cluster);
+  g_assert_true (g_str_has_prefix (huge_cluster, "Gala – xxx"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -854,6 +930,7 @@ main (int   argc,
               follow_set_up, test_follow_delete, follow_tear_down);
 
   g_test_add_func ("/app/cluster-view/drag-folder-cleaned", test_drag_folder_cleaned);
+  g_test_add_func ("/app/export/suggested-name", test_export_suggested_name);
 
   status = g_test_run ();
 

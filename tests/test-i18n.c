@@ -82,6 +82,8 @@ test_exclusion_label_in_german (void)
 {
   g_assert_cmpstr (bh_exclusion_reason_label ("price"), ==,
                    "Durchschnittlicher Ticketpreis außerhalb des Bereichs");
+  g_assert_cmpstr (bh_exclusion_reason_label ("no-email"), ==,
+                   "Keine verwendbare E-Mail-Adresse");
   /* The key itself is not translated. */
   g_assert_cmpstr (bh_exclusion_reason_label ("no-such-reason"), ==, "no-such-reason");
 }

@@ -261,12 +261,12 @@ print_stats (JsonNode *stats)
                                         "%s (%s opted out of email)", (gulong)n_opted_out),
                            customers, opted_out);
   print_stats_row (labels[0], width, value);
-  g_free (value);
+  g_clear_pointer (&value, g_free);
 
   /* Translators: after "Events": all events, then the upcoming ones. */
   value = g_strdup_printf (_("%s (%s upcoming)"), events, upcoming);
   print_stats_row (labels[1], width, value);
-  g_free (value);
+  g_clear_pointer (&value, g_free);
 
   /* Translators: after "Sales": sale lines, anonymous ones among them,
    * then tickets (the plural follows the tickets). */
@@ -274,7 +274,7 @@ print_stats (JsonNode *stats)
                                         "%s (%s anonymous), %s tickets", (gulong)n_tickets),
                            sales, anonymous, tickets);
   print_stats_row (labels[2], width, value);
-  g_free (value);
+  g_clear_pointer (&value, g_free);
 
   if (!json_object_get_null_member (object, "first_sale"))
     {
@@ -283,7 +283,7 @@ print_stats (JsonNode *stats)
                                json_object_get_string_member (object, "first_sale"),
                                json_object_get_string_member (object, "last_sale"));
       print_stats_row (labels[3], width, value);
-      g_free (value);
+      g_clear_pointer (&value, g_free);
     }
 
   /* The kinds of aspect are the names the import files use. */

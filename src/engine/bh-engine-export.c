@@ -515,10 +515,11 @@ write_rows (GArray         *rows,
  * @error: return location for a #GError
  *
  * Writes the members as CSV, best score first, without anyone who has
- * opted out of email advertising or has no usable email address by now. The rows are formatted in memory
- * first (about 200 bytes a member), since the header names the extra
- * columns of all of them. On error, what was written to @output so far
- * is incomplete; the caller discards it.
+ * opted out of email advertising or has no usable email address by now.
+ * The rows are formatted in memory first (about 200 bytes a member),
+ * since the header names the extra columns of all of them. On error,
+ * what was written to @output so far is incomplete; the caller discards
+ * it.
  *
  * Returns: the number of rows written (without the header), 0 with
  *   @error set on failure

@@ -248,9 +248,9 @@ print_stats (JsonNode *stats)
   g_autofree char *value = NULL;
   g_autoptr(GString) kinds_text = g_string_new (NULL);
   JsonNode *last_import = json_object_get_member (object, "last_import");
-  /* Translators: the labels of the "backhaul-cli stats" table, one a
-   * line, followed by their figures. */
   const char *labels[] = {
+    /* Translators: the labels of the "backhaul-cli stats" table, one a
+     * line, followed by their figures. */
     _("Customers"), _("Events"), _("Sales"), _("Sold from"), _("Aspects"), _("Last import"),
   };
   int width = _bh_cli_width (labels, G_N_ELEMENTS (labels)) + 2;
@@ -288,8 +288,10 @@ print_stats (JsonNode *stats)
 
   /* The kinds of aspect are the names the import files use. */
   if (kinds == NULL)
-    /* Translators: after "Aspects", when the store has none. */
-    g_string_append (kinds_text, _("none"));
+    {
+      /* Translators: after "Aspects", when the store has none. */
+      g_string_append (kinds_text, _("none"));
+    }
   for (GList *l = kinds; l; l = l->next)
     g_string_append_printf (kinds_text, "%s %" G_GINT64_FORMAT "%s", (const char *)l->data,
                             json_object_get_int_member (aspects, l->data), l->next ? ", " : "");

@@ -292,9 +292,9 @@ print_money (GString    *line,
 static const char *
 weekday_name (guint weekday)
 {
-  /* Translators: as in “Prefers Saturdays”. */
   switch (weekday)
     {
+    /* Translators: as in “Prefers Saturdays”. */
     case 1: return _("Mondays");
     case 2: return _("Tuesdays");
     case 3: return _("Wednesdays");
@@ -439,11 +439,15 @@ print_package (BhPackage *package)
     return;
 
   if (status == BH_PACKAGE_STATUS_EXPIRED)
-    /* Translators: when the package was built, and when it expired. */
-    g_print (_("Built %s; member list deleted, expired %s\n"), built, expires);
+    {
+      /* Translators: when the package was built, and when it expired. */
+      g_print (_("Built %s; member list deleted, expired %s\n"), built, expires);
+    }
   else
-    /* Translators: when the package was built, and when it expires. */
-    g_print (_("Built %s; expires %s\n"), built, expires);
+    {
+      /* Translators: when the package was built, and when it expires. */
+      g_print (_("Built %s; expires %s\n"), built, expires);
+    }
   /* Translators: the plural follows the customers considered. */
   g_print (g_dngettext (GETTEXT_PACKAGE, "Members: %u of %u customer considered\n",
                         "Members: %u of %u customers considered\n", considered),
@@ -461,11 +465,13 @@ print_package (BhPackage *package)
                             "Customer lists: %u ids matched", matched),
                matched);
       if (unmatched[0])
-        /* Translators: follows “Customer lists: 3 ids matched”; the ids
-         * that matched no customer come last. */
-        g_print (g_dngettext (GETTEXT_PACKAGE, "; %u matched no customer: %s",
-                              "; %u matched no customer: %s", n_unmatched),
-                 n_unmatched, list);
+        {
+          /* Translators: follows “Customer lists: 3 ids matched”; the
+           * ids that matched no customer come last. */
+          g_print (g_dngettext (GETTEXT_PACKAGE, "; %u matched no customer: %s",
+                                "; %u matched no customer: %s", n_unmatched),
+                   n_unmatched, list);
+        }
       g_print ("\n");
     }
 
@@ -901,9 +907,9 @@ print_preview (const BhMergePreview *preview)
 {
   guint n = preview->n_packages;
 
-  /* Translators: headings of the merge preview: a package, its size
-   * before and after merging; the columns widen to fit them. */
   const char *headings[] = {
+    /* Translators: headings of the merge preview: a package, its size
+     * before and after merging; the columns widen to fit them. */
     C_("merge", "PACKAGE"), C_("merge", "BEFORE"), C_("merge", "AFTER"),
   };
   int width = MAX (8, _bh_cli_width (headings, G_N_ELEMENTS (headings)));

@@ -161,22 +161,23 @@ update_count (BhClusterView *self)
     text = g_strdup_printf (ngettext ("%u of %u customer", "%u of %u customers", all),
                             shown, all);
 
-  /* Nobody can mail them, so a downloaded list leaves them out; the
-   * count says so rather than letting the list look short. */
+  /* A build leaves out customers without a usable address, but one can
+   * lose it afterwards. Nobody can mail them, so a downloaded list leaves
+   * them out; the count says so rather than letting the list look short. */
   if (missing > 0)
     {
       g_autofree char *counted = g_steal_pointer (&text);
 
-      text = g_strdup_printf (ngettext ("%s · %u without an email address",
-                                        "%s · %u without an email address", missing),
+      text = g_strdup_printf (ngettext ("%s · %u without a usable email address",
+                                        "%s · %u without a usable email address", missing),
                               counted, missing);
     }
 
   gtk_label_set_text (self->count_label, text);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->count_label),
                                missing > 0
-                               ? _("Customers without an email address cannot be mailed and "
-                                   "are left out of downloaded lists")
+                               ? _("Customers without a usable email address cannot be mailed "
+                                   "and are left out of downloaded lists")
                                : NULL);
 
   if (self->loading_members)
@@ -271,12 +272,13 @@ bind_cell_cb (GtkSignalListItemFactory *factory,
   GtkInscription *cell = GTK_INSCRIPTION (gtk_list_item_get_child (list_item));
   const char *text = cell_text (gtk_list_item_get_item (list_item));
 
-  /* An empty email cell would look like a list that failed to load. */
+  /* An empty email cell would look like a list that failed to load; an
+   * address nobody can mail to is dimmed. */
   if (cell_text == bh_member_item_get_email)
     {
-      gboolean missing = text == NULL || *text == '\0';
+      gboolean missing = !bh_email_is_usable (text);
 
-      if (missing)
+      if (text == NULL || *text == '\0')
         text = _("No email address");
       if (missing != gtk_widget_has_css_class (GTK_WIDGET (cell), "dim-label"))
         {
@@ -477,9 +479,7 @@ items_cb (GObject      *object,
   self->n_without_email = 0;
   for (guint i = 0; i < items->len; i++)
     {
-      const char *email = bh_member_item_get_email (g_ptr_array_index (items, i));
-
-      if (email == NULL || *email == '\0')
+      if (!bh_email_is_usable (bh_member_item_get_email (g_ptr_array_index (items, i))))
         self->n_without_email++;
     }
 

@@ -658,6 +658,16 @@ assert_drags_engine_list (Follow *follow)
   g_assert_cmpstr (dragged, ==, expected);
 }
 
+/* No customer shown, none to drag, and @why said. */
+static void
+assert_shows_nobody (Follow     *follow,
+                     const char *why)
+{
+  g_assert_cmpuint (g_list_model_get_n_items (_bh_cluster_view_get_rows (follow->view)), ==, 0);
+  g_assert_null (drag_csv (follow));
+  g_assert_true (bh_test_has_label (follow->window, why, FALSE));
+}
+
 static gint64
 merge_both (Follow *follow)
 {
@@ -736,9 +746,7 @@ test_follow_regenerate (Follow        *follow,
 
   bh_backend_regenerate_async (follow->backend, bh_package_get_id (follow->followed), NULL,
                                bh_test_store_result_cb, &result);
-  g_assert_cmpuint (g_list_model_get_n_items (_bh_cluster_view_get_rows (follow->view)), ==, 0);
-  g_assert_null (drag_csv (follow));
-  g_assert_true (bh_test_has_label (follow->window, "Package Being Built", FALSE));
+  assert_shows_nobody (follow, "Package Being Built");
 
   rebuilt = bh_backend_regenerate_finish (follow->backend, bh_test_wait_result (&result),
                                           &error);
@@ -766,9 +774,7 @@ test_follow_expire (Follow        *follow,
     }
   bh_test_iterate ();
 
-  g_assert_cmpuint (g_list_model_get_n_items (_bh_cluster_view_get_rows (follow->view)), ==, 0);
-  g_assert_null (drag_csv (follow));
-  g_assert_true (bh_test_has_label (follow->window, "Customer List Deleted", FALSE));
+  assert_shows_nobody (follow, "Customer List Deleted");
   g_assert_false (follow->closed);
 }
 
@@ -786,8 +792,7 @@ test_follow_delete (Follow        *follow,
   g_assert_no_error (error);
 
   g_assert_true (follow->closed);
-  g_assert_cmpuint (g_list_model_get_n_items (_bh_cluster_view_get_rows (follow->view)), ==, 0);
-  g_assert_null (drag_csv (follow));
+  assert_shows_nobody (follow, "Package Deleted");
 }
 
 /* A folder in the drag folder holding one list, last changed @age

@@ -212,7 +212,7 @@ bh_application_startup (GApplication *application)
   if (self->watch_stalls)
     self->stall_monitor = bh_stall_monitor_new (50);
 
-  /* Lists that a drag left behind when Backhaul was stopped during it. */
+  /* Lists that drags left behind when Backhaul was stopped. */
   bh_export_clean_drag_folder ();
 }
 
@@ -223,6 +223,10 @@ bh_application_shutdown (GApplication *application)
 
   g_clear_handle_id (&self->expire_source, g_source_remove);
   g_clear_pointer (&self->stall_monitor, bh_stall_monitor_free);
+
+  /* Dragged lists are kept a few minutes for slow drop targets, and no
+   * longer than Backhaul runs. */
+  bh_export_remove_drag_files ();
 
   G_APPLICATION_CLASS (bh_application_parent_class)->shutdown (application);
 }

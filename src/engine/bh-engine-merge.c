@@ -978,6 +978,17 @@ check_undoable_locked (BhEngine  *self,
   return TRUE;
 }
 
+/* The store's connection serves one thread at a time (it is opened
+ * without a mutex of its own), so statements are finalized while the
+ * store lock is held, not by g_autoptr after it was let go. */
+static void
+finalize_unmerge_statements (sqlite3_stmt ***statements,
+                             guint           n)
+{
+  for (guint i = 0; i < n; i++)
+    g_clear_pointer (statements[i], sqlite3_finalize);
+}
+
 /**
  * bh_engine_unmerge:
  * @self: a #BhEngine
@@ -1002,6 +1013,8 @@ bh_engine_unmerge (BhEngine  *self,
   g_autoptr(sqlite3_stmt) forget_members = NULL;
   g_autoptr(sqlite3_stmt) forget_packages = NULL;
   g_autoptr(sqlite3_stmt) close = NULL;
+  sqlite3_stmt **statements[] = { &kept_members, &restore_members, &restore_packages,
+                                  &forget_members, &forget_packages, &close };
   int rc;
 
   g_return_val_if_fail (BH_IS_ENGINE (self), FALSE);
@@ -1077,6 +1090,7 @@ bh_engine_unmerge (BhEngine  *self,
       !bh_store_commit (store, error))
     goto fail;
 
+  finalize_unmerge_statements (statements, G_N_ELEMENTS (statements));
   g_mutex_unlock (&self->store_lock);
 
   g_debug ("Undid merge %" G_GINT64_FORMAT, merge_id);
@@ -1084,6 +1098,7 @@ bh_engine_unmerge (BhEngine  *self,
   return TRUE;
 
 fail:
+  finalize_unmerge_statements (statements, G_N_ELEMENTS (statements));
   bh_store_rollback (store);
   g_mutex_unlock (&self->store_lock);
 

@@ -1496,39 +1496,19 @@ load_from_store (BhSnapshot      *self,
   return TRUE;
 }
 
-/**
- * bh_snapshot_load:
- * @store: an open store
- * @progress: (nullable): called with the progress, from this thread
- * @progress_data: closure data for @progress
- * @cancellable: (nullable): a #GCancellable
- * @error: return location for a #GError
- *
- * Reads the store into memory and builds every customer's profile.
- * The store must not be written while this runs (the engine takes a new
- * snapshot after each import). Sales are read through extra read-only
- * connections to the same file.
- *
- * What does not depend on a cut-off, the profiles with every sale
- * included, is read from the snapshot cache (see bh-snapshot-cache.c)
- * when it matches the store's data, and written to it after a read from
- * the store.
- *
- * Returns: (transfer full): the snapshot, or %NULL with @error set
- */
-BhSnapshot *
-bh_snapshot_load (BhStore         *store,
-                  BhProgressFunc   progress,
-                  gpointer         progress_data,
-                  GCancellable    *cancellable,
-                  GError         **error)
+/* Loads a snapshot; a failure to write the cache is only a warning, or
+ * goes to @cache_error if that is not %NULL. */
+static BhSnapshot *
+load_snapshot (BhStore         *store,
+               BhProgressFunc   progress,
+               gpointer         progress_data,
+               GCancellable    *cancellable,
+               GError         **cache_error,
+               GError         **error)
 {
   g_autoptr(BhSnapshot) self = NULL;
   BhCacheKey key;
   gint64 started = g_get_monotonic_time ();
-
-  g_return_val_if_fail (BH_IS_STORE (store), NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   if (unix_epoch_julian == 0)
     {
@@ -1577,7 +1557,11 @@ bh_snapshot_load (BhStore         *store,
 
       report (progress, progress_data, 0.95, _("Writing the snapshot cache"));
       if (!_bh_snapshot_cache_write (self, store, &key, &local_error))
-        g_warning ("%s", local_error->message);
+        {
+          g_warning ("%s", local_error->message);
+          if (cache_error != NULL)
+            g_propagate_error (cache_error, g_steal_pointer (&local_error));
+        }
       else
         g_debug ("Snapshot cache written after %.0f ms, CPU %.1f s",
                  (g_get_monotonic_time () - started) / 1000.0, cpu_seconds ());
@@ -1591,6 +1575,81 @@ bh_snapshot_load (BhStore         *store,
            (g_get_monotonic_time () - started) / 1000.0);
 
   return g_steal_pointer (&self);
+}
+
+/**
+ * bh_snapshot_load:
+ * @store: an open store
+ * @progress: (nullable): called with the progress, from this thread
+ * @progress_data: closure data for @progress
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Reads the store into memory and builds every customer's profile.
+ * The store must not be written while this runs (the engine takes a new
+ * snapshot after each import). Sales are read through extra read-only
+ * connections to the same file.
+ *
+ * What does not depend on a cut-off, the profiles with every sale
+ * included, is read from the snapshot cache (see bh-snapshot-cache.c)
+ * when it matches the store's data, and written to it after a read from
+ * the store.
+ *
+ * Returns: (transfer full): the snapshot, or %NULL with @error set
+ */
+BhSnapshot *
+bh_snapshot_load (BhStore         *store,
+                  BhProgressFunc   progress,
+                  gpointer         progress_data,
+                  GCancellable    *cancellable,
+                  GError         **error)
+{
+  g_return_val_if_fail (BH_IS_STORE (store), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return load_snapshot (store, progress, progress_data, cancellable, NULL, error);
+}
+
+/**
+ * bh_snapshot_prepare:
+ * @store: an open store
+ * @progress: (nullable): called with the progress, from this thread
+ * @progress_data: closure data for @progress
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Makes the snapshot cache match the store's data, so that the next
+ * bh_snapshot_load(), in this process or another, reads the cache
+ * instead of the whole store. An import ends with it: the import
+ * removes the cache, and without this the first open after it pays for
+ * reading twenty million sales and building a million profiles.
+ *
+ * Returns: %TRUE if the cache matches the store's data now
+ */
+gboolean
+bh_snapshot_prepare (BhStore         *store,
+                     BhProgressFunc   progress,
+                     gpointer         progress_data,
+                     GCancellable    *cancellable,
+                     GError         **error)
+{
+  g_autoptr(BhSnapshot) snapshot = NULL;
+  g_autoptr(GError) cache_error = NULL;
+
+  g_return_val_if_fail (BH_IS_STORE (store), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!(snapshot = load_snapshot (store, progress, progress_data, cancellable,
+                                  &cache_error, error)))
+    return FALSE;
+
+  if (cache_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&cache_error));
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 BhSnapshot *

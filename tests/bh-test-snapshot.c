@@ -77,6 +77,7 @@ bh_test_assert_same_snapshot (BhSnapshot *a,
   assert_same_bytes (a->aspect_is_genre, b->aspect_is_genre, na);
   assert_same_bytes (a->aspect_idf, b->aspect_idf, na * sizeof (float));
   assert_same_strings (a->category_name, b->category_name);
+  assert_same_strings (a->currencies, b->currencies);
 
   assert_same_bytes (a->sale_start, b->sale_start, (nc + 1) * sizeof (guint64));
   assert_same_bytes (a->sales, b->sales, a->n_sales * sizeof (BhSale));

@@ -598,6 +598,18 @@ load_categories (BhSnapshot  *self,
 
 /* Sales */
 
+/* The currencies one reading connection has met, with their sale lines.
+ * A part meeting more than this many codes counts the rest as one that
+ * is never the main currency. */
+#define SALE_CURRENCIES 64
+
+typedef struct
+{
+  char    code[SALE_CURRENCIES][4];
+  guint64 lines[SALE_CURRENCIES + 1];
+  guint   n_codes;
+} SaleCurrencies;
+
 typedef struct
 {
   BhSnapshot   *self;
@@ -612,6 +624,8 @@ typedef struct
   /* per part */
   GArray      **sales;
   GArray      **owners;
+  GArray      **currency_of;  /* of guint8, an index into the part's currencies */
+  SaleCurrencies *currencies;
   gint64       *last_purchase;
   char        **failure;
 } SaleRead;
@@ -622,6 +636,8 @@ typedef struct
   SaleRead *read;
   GArray   *sales;
   GArray   *owners;
+  GArray   *currency_of;
+  SaleCurrencies *currencies;
   guint     n_read;
   guint64   rows;
   gint64    last_purchase;
@@ -639,6 +655,7 @@ enum
   SALE_PRICE,
   SALE_BASE_PRICE,
   SALE_INVOICE,
+  SALE_CURRENCY,
   N_SALE_COLUMNS
 };
 
@@ -690,6 +707,35 @@ read_cents (sqlite3_value *value)
   return (gint32)CLAMP (cents, -G_MAXINT32, G_MAXINT32);
 }
 
+/* The index of a sale's currency among those its part has met; no code
+ * means EUR (see docs/import-format.md). */
+static guint8
+currency_index (SaleCurrencies *currencies,
+                sqlite3_value  *value)
+{
+  char code[4] = "EUR";
+  const char *text;
+
+  if (sqlite3_value_type (value) != SQLITE_NULL &&
+      (text = (const char *)sqlite3_value_text (value)) != NULL && *text != '\0')
+    {
+      g_strlcpy (code, text, sizeof code);
+      for (guint i = 0; i < 3; i++)
+        code[i] = g_ascii_toupper (code[i]);
+    }
+
+  for (guint i = 0; i < currencies->n_codes; i++)
+    if (memcmp (currencies->code[i], code, sizeof code) == 0)
+      return i;
+
+  if (currencies->n_codes == SALE_CURRENCIES)
+    return SALE_CURRENCIES;
+
+  memcpy (currencies->code[currencies->n_codes], code, sizeof code);
+
+  return currencies->n_codes++;
+}
+
 /* Called by SQLite for every sale row of a part. Taking the row inside
  * the statement, through sqlite3_value_*, spares a trip out of
  * sqlite3_step and two locked sqlite3_column_* calls per column: on
@@ -702,6 +748,7 @@ take_sale_cb (sqlite3_context  *context,
   SalePart *part = sqlite3_user_data (context);
   SaleRead *read = part->read;
   gint64 customer, event, category, purchased, quantity;
+  guint8 currency;
   BhSale sale;
 
   g_assert (argc == N_SALE_COLUMNS);
@@ -732,15 +779,19 @@ take_sale_cb (sqlite3_context  *context,
   sale.invoice = invoice_hash (argv[SALE_INVOICE]);
   sale.category = category < 0 ? G_MAXUINT16 : (guint16)MIN (category, G_MAXUINT16 - 1);
   sale.quantity = (gint16)CLAMP (quantity, G_MININT16, G_MAXINT16);
+  currency = currency_index (part->currencies, argv[SALE_CURRENCY]);
+  part->currencies->lines[currency]++;
 
   /* Straight into the arrays: twenty million appends add up. */
   if (part->n_read == part->sales->len)
     {
       g_array_set_size (part->sales, part->n_read + part->n_read / 2 + 65536);
       g_array_set_size (part->owners, part->sales->len);
+      g_array_set_size (part->currency_of, part->sales->len);
     }
   ((BhSale *)(gpointer)part->sales->data)[part->n_read] = sale;
   ((guint32 *)(gpointer)part->owners->data)[part->n_read] = (guint32)customer;
+  ((guint8 *)(gpointer)part->currency_of->data)[part->n_read] = currency;
   part->n_read++;
   part->last_purchase = MAX (part->last_purchase, purchased);
 }
@@ -757,6 +808,8 @@ read_sales_part (guint    part_index,
     .read = read,
     .sales = read->sales[part_index],
     .owners = read->owners[part_index],
+    .currency_of = read->currency_of[part_index],
+    .currencies = &read->currencies[part_index],
   };
   gint64 from = (gint64)((guint64)read->first_id + read->span / n_parts * part_index);
   gint64 to = (gint64)((guint64)read->first_id + read->span / n_parts * (part_index + 1));
@@ -774,7 +827,8 @@ read_sales_part (guint    part_index,
                                take_sale_cb, NULL, NULL) != SQLITE_OK ||
       sqlite3_prepare_v2 (db,
                           "SELECT count (bh_take_sale (customer_id, event_id, purchased, "
-                          "category_id, quantity, price, base_price, invoice)) FROM sale "
+                          "category_id, quantity, price, base_price, invoice, currency)) "
+                          "FROM sale "
                           "WHERE id BETWEEN ?1 AND ?2 AND customer_id IS NOT NULL",
                           -1, &stmt, NULL) != SQLITE_OK)
     {
@@ -794,6 +848,7 @@ read_sales_part (guint    part_index,
 
   g_array_set_size (part.sales, part.n_read);
   g_array_set_size (part.owners, part.n_read);
+  g_array_set_size (part.currency_of, part.n_read);
   read->last_purchase[part_index] = part.last_purchase;
 
   /* A cancelled read is reported by the caller, not as a failure. */
@@ -860,6 +915,65 @@ sort_sales_part (guint    part,
     }
 }
 
+typedef struct
+{
+  const char *code;
+  guint64     lines;
+} CurrencyTotal;
+
+static int
+compare_currency_totals (gconstpointer a,
+                         gconstpointer b)
+{
+  const CurrencyTotal *ta = a;
+  const CurrencyTotal *tb = b;
+
+  if (ta->lines != tb->lines)
+    return ta->lines > tb->lines ? -1 : 1;
+
+  return strcmp (ta->code, tb->code);
+}
+
+/* Lists the currencies of all parts, most sale lines first, a tie by
+ * code, into self->currencies, and marks in @is_main, per part and
+ * index, which index is the main currency. */
+static void
+choose_currency (BhSnapshot     *self,
+                 SaleCurrencies *currencies,
+                 gboolean        is_main[][SALE_CURRENCIES + 1])
+{
+  g_autoptr(GArray) totals = g_array_new (FALSE, FALSE, sizeof (CurrencyTotal));
+
+  for (guint i = 0; i < SALE_READ_PARTS; i++)
+    for (guint k = 0; k < currencies[i].n_codes; k++)
+      {
+        guint t = 0;
+
+        while (t < totals->len &&
+               strcmp (g_array_index (totals, CurrencyTotal, t).code,
+                       currencies[i].code[k]) != 0)
+          t++;
+        if (t == totals->len)
+          g_array_append_val (totals, ((CurrencyTotal) { currencies[i].code[k], 0 }));
+        g_array_index (totals, CurrencyTotal, t).lines += currencies[i].lines[k];
+      }
+
+  g_array_sort (totals, compare_currency_totals);
+
+  self->currencies = g_ptr_array_new_with_free_func (g_free);
+  for (guint t = 0; t < totals->len; t++)
+    g_ptr_array_add (self->currencies, g_strdup (g_array_index (totals, CurrencyTotal, t).code));
+
+  for (guint i = 0; i < SALE_READ_PARTS; i++)
+    for (guint k = 0; k <= SALE_CURRENCIES; k++)
+      is_main[i][k] = k < currencies[i].n_codes &&
+                      strcmp (currencies[i].code[k], _bh_snapshot_currency (self)) == 0;
+
+  if (totals->len > 1)
+    g_debug ("%u currencies in the sales; prices in other than %s are left out",
+             totals->len, _bh_snapshot_currency (self));
+}
+
 static gboolean
 load_sales (BhSnapshot    *self,
             BhStore       *store,
@@ -869,6 +983,9 @@ load_sales (BhSnapshot    *self,
 {
   g_autofree GArray **sales = g_new0 (GArray *, SALE_READ_PARTS);
   g_autofree GArray **owners = g_new0 (GArray *, SALE_READ_PARTS);
+  g_autofree GArray **currency_of = g_new0 (GArray *, SALE_READ_PARTS);
+  g_autofree SaleCurrencies *currencies = g_new0 (SaleCurrencies, SALE_READ_PARTS);
+  gboolean is_main[SALE_READ_PARTS][SALE_CURRENCIES + 1];
   g_autofree gint64 *last = g_new0 (gint64, SALE_READ_PARTS);
   g_autofree char **failure = g_new0 (char *, SALE_READ_PARTS);
   g_autofree guint64 *fill = NULL;
@@ -894,6 +1011,8 @@ load_sales (BhSnapshot    *self,
                                     estimate / SALE_READ_PARTS + 1024);
       owners[i] = g_array_sized_new (FALSE, FALSE, sizeof (guint32),
                                      estimate / SALE_READ_PARTS + 1024);
+      currency_of[i] = g_array_sized_new (FALSE, FALSE, sizeof (guint8),
+                                          estimate / SALE_READ_PARTS + 1024);
     }
 
   read = (SaleRead) {
@@ -907,6 +1026,8 @@ load_sales (BhSnapshot    *self,
     .cancellable = cancellable,
     .sales = sales,
     .owners = owners,
+    .currency_of = currency_of,
+    .currencies = currencies,
     .last_purchase = last,
     .failure = failure,
   };
@@ -945,18 +1066,30 @@ load_sales (BhSnapshot    *self,
       for (guint c = 0; c < self->n_customers; c++)
         self->sale_start[c + 1] += self->sale_start[c];
 
+      choose_currency (self, currencies, is_main);
+
       self->sales = g_new (BhSale, self->n_sales + 1);
       fill = g_memdup2 (self->sale_start, sizeof (guint64) * (self->n_customers + 1));
       for (guint i = 0; i < SALE_READ_PARTS; i++)
         {
           const guint32 *owner = (const guint32 *)(gpointer)owners[i]->data;
+          const guint8 *currency = (const guint8 *)(gpointer)currency_of[i]->data;
           const BhSale *sale = (const BhSale *)(gpointer)sales[i]->data;
 
           for (guint j = 0; j < owners[i]->len; j++)
-            self->sales[fill[owner[j]]++] = sale[j];
+            {
+              BhSale *placed = &self->sales[fill[owner[j]]++];
+
+              /* Money in another currency cannot be added to the main
+               * one's: the sale counts as a purchase, without a price. */
+              *placed = sale[j];
+              if (!is_main[i][currency[j]])
+                placed->price = placed->base_price = BH_PRICE_UNKNOWN;
+            }
 
           g_clear_pointer (&sales[i], g_array_unref);
           g_clear_pointer (&owners[i], g_array_unref);
+          g_clear_pointer (&currency_of[i], g_array_unref);
         }
 
       _bh_parallel_run (_bh_parallel_parts (), sort_sales_part, self);
@@ -966,6 +1099,7 @@ load_sales (BhSnapshot    *self,
     {
       g_clear_pointer (&sales[i], g_array_unref);
       g_clear_pointer (&owners[i], g_array_unref);
+      g_clear_pointer (&currency_of[i], g_array_unref);
     }
 
   return ok;
@@ -1692,6 +1826,7 @@ bh_snapshot_unref (BhSnapshot *self)
   g_free (self->aspect_is_genre);
   g_free (self->aspect_idf);
   g_clear_pointer (&self->category_name, g_ptr_array_unref);
+  g_clear_pointer (&self->currencies, g_ptr_array_unref);
   g_free (self->sales);
   g_free (self->sale_start);
   g_free (self->buyer_start);

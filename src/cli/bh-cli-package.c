@@ -269,12 +269,15 @@ parse_id (const char  *text,
 }
 
 static void
-print_money (GString    *line,
-             const char *what,
-             double      value)
+print_money (GString                *line,
+             const char             *what,
+             double                  value,
+             const BhClusterFigures *f)
 {
+  /* Figures made before they carried a currency counted all as euros. */
   if (!isnan (value))
-    g_string_append_printf (line, "%s%s %.2f", line->len > 5 ? " · " : "", what, value);
+    g_string_append_printf (line, "%s%s %.2f %s", line->len > 5 ? " · " : "", what, value,
+                            f->currency != NULL ? f->currency : "EUR");
 }
 
 static void
@@ -292,9 +295,9 @@ print_cluster (BhCluster *cluster)
            bh_cluster_get_name (cluster), f->members, f->share * 100);
   g_print ("     Topics: %s\n", topics);
 
-  print_money (line, "average order", f->avg_order_value);
-  print_money (line, "median order", f->median_order_value);
-  print_money (line, "average ticket", f->avg_ticket_value);
+  print_money (line, "average order", f->avg_order_value, f);
+  print_money (line, "median order", f->median_order_value, f);
+  print_money (line, "average ticket", f->avg_ticket_value, f);
   if (!isnan (f->median_days_in_advance))
     g_string_append_printf (line, " · buys %.0f days ahead", f->median_days_in_advance);
   if (!isnan (f->avg_yearly_visits))

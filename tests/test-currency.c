@@ -76,18 +76,6 @@ fixture_free (Fixture *fx)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Fixture, fixture_free)
 
-static void
-write_file (const char *dir,
-            const char *name,
-            const char *text)
-{
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  g_autoptr(GError) error = NULL;
-
-  g_file_set_contents (path, text, -1, &error);
-  g_assert_no_error (error);
-}
-
 /* A store with the given sales, imported from CSV. */
 static Fixture *
 fixture_new (gboolean with_more_chf)
@@ -122,15 +110,15 @@ fixture_new (gboolean with_more_chf)
                               sale->cents / 100, sale->cents % 100, sale->currency);
     }
 
-  write_file (files, "events.csv",
+  bh_test_write_file (files, "events.csv",
               "event_id,title,date,aspects\n"
               "E-PAST-1,Aida,2025-03-01,genre:Opera|composer:Verdi\n"
               "E-PAST-2,Otello,2025-11-01,genre:Opera|composer:Verdi\n"
               CHOSEN ",Nabucco,2027-01-10,genre:Opera|composer:Verdi\n");
-  write_file (files, "customers.csv",
+  bh_test_write_file (files, "customers.csv",
               "customer_id,email\nC1,c1@example.org\nC2,c2@example.org\n"
               "C3,c3@example.org\nC4,c4@example.org\n");
-  write_file (files, "sales.csv", sales->str);
+  bh_test_write_file (files, "sales.csv", sales->str);
 
   fx->store = bh_store_open (fx->dir, &error);
   g_assert_no_error (error);
@@ -236,15 +224,6 @@ is_member (BhSnapshot    *snapshot,
   return FALSE;
 }
 
-static int
-compare_double (gconstpointer a,
-                gconstpointer b)
-{
-  double x = *(const double *)a, y = *(const double *)b;
-
-  return x < y ? -1 : x > y;
-}
-
 /* Each cluster's money figures, from the list of sales. */
 static void
 assert_figures (Fixture       *fx,
@@ -287,15 +266,9 @@ assert_figures (Fixture       *fx,
           continue;
         }
 
-      g_array_sort (orders, compare_double);
       g_assert_cmpfloat_with_epsilon (f->avg_ticket_value, paid / tickets, 1e-9);
       g_assert_cmpfloat_with_epsilon (f->avg_order_value, sum / orders->len, 1e-9);
-      g_assert_cmpfloat_with_epsilon (f->median_order_value,
-                                      orders->len % 2
-                                      ? g_array_index (orders, double, orders->len / 2)
-                                      : (g_array_index (orders, double, orders->len / 2 - 1) +
-                                         g_array_index (orders, double, orders->len / 2)) / 2,
-                                      1e-9);
+      g_assert_cmpfloat_with_epsilon (f->median_order_value, bh_test_median (orders), 1e-9);
     }
 }
 

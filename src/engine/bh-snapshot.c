@@ -882,15 +882,12 @@ compare_sales (gconstpointer a,
   return (int)sa->quantity - (int)sb->quantity;
 }
 
+/* Sorts the sales of customers @from to @to - 1 by time. */
 static void
-sort_sales_part (guint    part,
-                 guint    n_parts,
-                 gpointer data)
+sort_sales (BhSnapshot *self,
+            guint       from,
+            guint       to)
 {
-  BhSnapshot *self = data;
-  guint from = _bh_part_start (self->n_customers, part, n_parts);
-  guint to = _bh_part_start (self->n_customers, part + 1, n_parts);
-
   for (guint c = from; c < to; c++)
     {
       BhSale *sales = self->sales + self->sale_start[c];
@@ -913,6 +910,79 @@ sort_sales_part (guint    part,
           sales[j] = key;
         }
     }
+}
+
+/* The sales as the reading parts left them, to be grouped by customer. */
+typedef struct
+{
+  BhSnapshot *self;
+  GArray    **sales;
+  GArray    **owners;
+  GArray    **currency_of;
+  gboolean  (*is_main)[SALE_CURRENCIES + 1];
+} SaleGrouping;
+
+/* Each part counts the sales of its share of the customers, reading
+ * every owner: sequential reads are cheap, and no two parts write the
+ * same counter. */
+static void
+count_sales_part (guint    part,
+                  guint    n_parts,
+                  gpointer data)
+{
+  SaleGrouping *grouping = data;
+  BhSnapshot *self = grouping->self;
+  guint from = _bh_part_start (self->n_customers, part, n_parts);
+  guint to = _bh_part_start (self->n_customers, part + 1, n_parts);
+
+  for (guint i = 0; i < SALE_READ_PARTS; i++)
+    {
+      const guint32 *owner = (const guint32 *)(gpointer)grouping->owners[i]->data;
+
+      for (guint j = 0; j < grouping->owners[i]->len; j++)
+        if (owner[j] >= from && owner[j] < to)
+          self->sale_start[owner[j] + 1]++;
+    }
+}
+
+/* Each part places the sales of its share of the customers, in the
+ * order they were read, then sorts them: the result does not depend on
+ * which thread read what first. */
+static void
+place_sales_part (guint    part,
+                  guint    n_parts,
+                  gpointer data)
+{
+  SaleGrouping *grouping = data;
+  BhSnapshot *self = grouping->self;
+  guint from = _bh_part_start (self->n_customers, part, n_parts);
+  guint to = _bh_part_start (self->n_customers, part + 1, n_parts);
+  g_autofree guint64 *fill = g_memdup2 (self->sale_start + from,
+                                        sizeof (guint64) * (to - from + 1));
+
+  for (guint i = 0; i < SALE_READ_PARTS; i++)
+    {
+      const guint32 *owner = (const guint32 *)(gpointer)grouping->owners[i]->data;
+      const guint8 *currency = (const guint8 *)(gpointer)grouping->currency_of[i]->data;
+      const BhSale *sale = (const BhSale *)(gpointer)grouping->sales[i]->data;
+
+      for (guint j = 0; j < grouping->owners[i]->len; j++)
+        {
+          BhSale *placed;
+
+          if (owner[j] < from || owner[j] >= to)
+            continue;
+
+          /* Money in another currency cannot be added to the main
+           * one's: the sale counts as a purchase, without a price. */
+          placed = &self->sales[fill[owner[j] - from]++];
+          *placed = sale[j];
+          if (!grouping->is_main[i][currency[j]])
+            placed->price = placed->base_price = BH_PRICE_UNKNOWN;
+        }
+    }
+
+  sort_sales (self, from, to);
 }
 
 typedef struct
@@ -988,7 +1058,6 @@ load_sales (BhSnapshot    *self,
   gboolean is_main[SALE_READ_PARTS][SALE_CURRENCIES + 1];
   g_autofree gint64 *last = g_new0 (gint64, SALE_READ_PARTS);
   g_autofree char **failure = g_new0 (char *, SALE_READ_PARTS);
-  g_autofree guint64 *fill = NULL;
   IdMap customers, events, categories;
   gint64 first_id, last_id;
   guint64 estimate;
@@ -1053,46 +1122,24 @@ load_sales (BhSnapshot    *self,
 
   if (ok)
     {
-      /* Group by customer: count, then place, part by part, so the
-       * result does not depend on which thread read what first. */
+      SaleGrouping grouping = { self, sales, owners, currency_of, is_main };
+
+      /* Group by customer: count, then place, each thread its share of
+       * the customers. */
       self->sale_start = g_new0 (guint64, self->n_customers + 1);
       for (guint i = 0; i < SALE_READ_PARTS; i++)
         {
-          for (guint j = 0; j < owners[i]->len; j++)
-            self->sale_start[g_array_index (owners[i], guint32, j) + 1]++;
           self->n_sales += sales[i]->len;
           self->last_purchase = MAX (self->last_purchase, last[i]);
         }
+      _bh_parallel_run (_bh_parallel_parts (), count_sales_part, &grouping);
       for (guint c = 0; c < self->n_customers; c++)
         self->sale_start[c + 1] += self->sale_start[c];
 
       choose_currency (self, currencies, is_main);
 
       self->sales = g_new (BhSale, self->n_sales + 1);
-      fill = g_memdup2 (self->sale_start, sizeof (guint64) * (self->n_customers + 1));
-      for (guint i = 0; i < SALE_READ_PARTS; i++)
-        {
-          const guint32 *owner = (const guint32 *)(gpointer)owners[i]->data;
-          const guint8 *currency = (const guint8 *)(gpointer)currency_of[i]->data;
-          const BhSale *sale = (const BhSale *)(gpointer)sales[i]->data;
-
-          for (guint j = 0; j < owners[i]->len; j++)
-            {
-              BhSale *placed = &self->sales[fill[owner[j]]++];
-
-              /* Money in another currency cannot be added to the main
-               * one's: the sale counts as a purchase, without a price. */
-              *placed = sale[j];
-              if (!is_main[i][currency[j]])
-                placed->price = placed->base_price = BH_PRICE_UNKNOWN;
-            }
-
-          g_clear_pointer (&sales[i], g_array_unref);
-          g_clear_pointer (&owners[i], g_array_unref);
-          g_clear_pointer (&currency_of[i], g_array_unref);
-        }
-
-      _bh_parallel_run (_bh_parallel_parts (), sort_sales_part, self);
+      _bh_parallel_run (_bh_parallel_parts (), place_sales_part, &grouping);
     }
 
   for (guint i = 0; i < SALE_READ_PARTS; i++)

@@ -401,6 +401,39 @@ test_cache_file_private (void)
     g_assert_false (g_str_has_prefix (name, "snapshot.cache-"));
 }
 
+/* What an import ends with: a cancelled preparation leaves no cache
+ * (and no half-written one); a finished one, a cache equal to the store. */
+static void
+test_prepare (void)
+{
+  g_autoptr(BhTestVenue) venue = bh_test_venue_new ();
+  g_autofree char *path = cache_path (venue);
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(BhSnapshot) cached = NULL;
+  g_autoptr(BhSnapshot) fresh = NULL;
+  g_autoptr(GDir) listing = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *name;
+
+  g_assert_cmpint (g_remove (path), ==, 0);
+  g_cancellable_cancel (cancellable);
+  g_assert_false (bh_snapshot_prepare (venue_store (venue), NULL, NULL, cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  listing = g_dir_open (dir, 0, NULL);
+  g_assert_nonnull (listing);
+  while ((name = g_dir_read_name (listing)))
+    g_assert_false (g_str_has_prefix (name, "snapshot.cache"));
+
+  g_assert_true (bh_snapshot_prepare (venue_store (venue), NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  cached = load (venue);
+  g_assert_true (cached->from_cache);
+  fresh = load_fresh (venue);
+  bh_test_assert_same_snapshot (fresh, cached);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -414,6 +447,7 @@ main (int   argc,
   g_test_add_func ("/snapshot-cache/damaged-cache-ignored", test_damaged_cache_ignored);
   g_test_add_func ("/snapshot-cache/stale-cache-ignored", test_stale_cache_ignored);
   g_test_add_func ("/snapshot-cache/cache-file-private", test_cache_file_private);
+  g_test_add_func ("/snapshot-cache/prepare", test_prepare);
 
   return g_test_run ();
 }

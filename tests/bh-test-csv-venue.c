@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 
 #include "bh-test-csv-venue.h"
+#include "bh-test-util.h"
 
 #define N_CUSTOMERS   300
 #define N_PAST_EVENTS 10 /* per taste */
@@ -31,18 +32,6 @@ static const char * const first_names[] = {
 static const char * const last_names[] = {
   "Albers", "Brandt", "Conrad", "Dietz", "Engel", "Fuchs", "Graf", "Hahn", "Imhof", "Jung",
 };
-
-void
-bh_test_write_file (const char *dir,
-                    const char *name,
-                    const char *contents)
-{
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  g_autoptr(GError) error = NULL;
-
-  g_file_set_contents (path, contents, -1, &error);
-  g_assert_no_error (error);
-}
 
 static char *
 past_event_id (guint taste,

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "backhaul.h"
+#include "bh-test-util.h"
 
 G_BEGIN_DECLS
 
@@ -33,9 +34,6 @@ typedef struct
 BhTestVenue  *bh_test_venue_new         (void);
 void          bh_test_venue_free        (BhTestVenue  *venue);
 /* Writes @contents to @dir/@name, asserting it works. */
-void          bh_test_write_file        (const char   *dir,
-                                         const char   *name,
-                                         const char   *contents);
 /* Imports one more CSV file with the given name and contents. */
 void          bh_test_venue_import      (BhTestVenue  *venue,
                                          const char   *name,

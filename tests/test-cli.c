@@ -6,10 +6,13 @@
 
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <glib/gstdio.h>
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "bh-test-snapshot.h"
 #include "bh-test-util.h"
 
 /* Runs the built backhaul-cli (BACKHAUL_CLI) on a temporary store. */
@@ -214,6 +217,81 @@ test_cli_bad_data (Fixture       *fx,
   g_assert_true (g_file_test (rejects, G_FILE_TEST_EXISTS));
 }
 
+/* Loads a snapshot of the store in @fx: from the cache if @from_cache,
+ * else, with the cache removed first, from the store. */
+static BhSnapshot *
+load_snapshot (Fixture  *fx,
+               gboolean  from_cache)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BhStore) store = bh_store_open (fx->data_dir, &error);
+  g_autofree char *cache = g_build_filename (fx->data_dir, "snapshot.cache", NULL);
+  BhSnapshot *snapshot;
+
+  g_assert_no_error (error);
+  if (!from_cache)
+    g_assert_cmpint (g_remove (cache), ==, 0);
+
+  snapshot = bh_snapshot_load (store, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (snapshot);
+  g_assert_true (snapshot->from_cache == from_cache);
+
+  return snapshot;
+}
+
+static void
+test_cli_import_prepares (Fixture       *fx,
+                          gconstpointer  data)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *cache = g_build_filename (fx->data_dir, "snapshot.cache", NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(BhSnapshot) cached = NULL;
+  g_autoptr(BhSnapshot) fresh = NULL;
+  JsonObject *report;
+  GStatBuf st;
+
+  /* After the import, the next open reads the cache, and what it reads
+   * is what the store holds. */
+  g_assert_cmpint (run_cli (fx, &out, &err, "import", "--json", fx->files, NULL), ==, 0);
+  report = parse_object (out, parser);
+  g_assert_cmpfloat (json_object_get_double_member (report, "prepare_seconds"), >=, 0);
+  g_assert_cmpint (g_stat (cache, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+
+  cached = load_snapshot (fx, TRUE);
+  fresh = load_snapshot (fx, FALSE);
+  g_assert_cmpuint (bh_snapshot_get_n_customers (fresh), ==, 2);
+  bh_test_assert_same_snapshot (fresh, cached);
+  g_clear_pointer (&cached, bh_snapshot_unref);
+  g_clear_pointer (&fresh, bh_snapshot_unref);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* A failed import leaves the cache, which still matches the store. */
+  write_file (fx, "sales.csv",
+              "customer_id,event_id,purchase_datetime\nC1,NO-SUCH-EVENT,2025-01-01T10:00:00\n");
+  g_assert_cmpint (run_cli (fx, &out, &err, "import", fx->files, NULL), ==, 2);
+  cached = load_snapshot (fx, TRUE);
+  g_assert_cmpuint (bh_snapshot_get_n_customers (cached), ==, 2);
+  g_clear_pointer (&cached, bh_snapshot_unref);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* New data: the cache follows it. */
+  write_file (fx, "customers.csv", "customer_id,email\nC3,c@example.org\n");
+  write_file (fx, "sales.csv",
+              "customer_id,event_id,purchase_datetime\nC3,E2,2000-12-02T10:00:00\n");
+  g_assert_cmpint (run_cli (fx, &out, &err, "import", fx->files, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Prepared the data for builds"));
+  cached = load_snapshot (fx, TRUE);
+  fresh = load_snapshot (fx, FALSE);
+  g_assert_cmpuint (bh_snapshot_get_n_customers (fresh), ==, 3);
+  bh_test_assert_same_snapshot (fresh, cached);
+}
+
 static void
 test_cli_usage (Fixture       *fx,
                 gconstpointer  data)
@@ -258,6 +336,7 @@ main (int   argc,
   ADD ("/cli/events", test_cli_events);
   ADD ("/cli/bad-data", test_cli_bad_data);
   ADD ("/cli/usage", test_cli_usage);
+  ADD ("/cli/import-prepares-snapshot", test_cli_import_prepares);
 
 #undef ADD
 

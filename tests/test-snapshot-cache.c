@@ -20,6 +20,7 @@
 #include "bh-engine-private.h"
 #include "bh-snapshot-private.h"
 #include "bh-test-csv-venue.h"
+#include "bh-test-snapshot.h"
 
 /*
  * The snapshot cache: a snapshot read from it is the one SQLite gives,
@@ -63,86 +64,6 @@ load_fresh (BhTestVenue *venue)
   g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
 
   return snapshot;
-}
-
-static void
-assert_same_bytes (gconstpointer a,
-                   gconstpointer b,
-                   gsize         len)
-{
-  g_assert_true (len == 0 || memcmp (a, b, len) == 0);
-}
-
-static void
-assert_same_strings (GPtrArray *a,
-                     GPtrArray *b)
-{
-  g_assert_cmpuint (a->len, ==, b->len);
-  for (guint i = 0; i < a->len; i++)
-    g_assert_cmpstr (g_ptr_array_index (a, i), ==, g_ptr_array_index (b, i));
-}
-
-/* Every array a build reads, field by field. */
-static void
-assert_same_snapshot (BhSnapshot *a,
-                      BhSnapshot *b)
-{
-  guint nc = a->n_customers, ne = a->n_events, na = a->n_aspects;
-
-  g_assert_cmpuint (a->n_customers, ==, b->n_customers);
-  g_assert_cmpuint (a->n_events, ==, b->n_events);
-  g_assert_cmpuint (a->n_aspects, ==, b->n_aspects);
-  g_assert_cmpuint (a->n_sales, ==, b->n_sales);
-  g_assert_cmpint (a->last_purchase, ==, b->last_purchase);
-  g_assert_cmpuint (a->season_month, ==, b->season_month);
-  g_assert_cmpuint (a->season_day, ==, b->season_day);
-
-  for (guint c = 0; c < nc; c++)
-    {
-      g_assert_cmpint (a->customer_store_id[c], ==, b->customer_store_id[c]);
-      g_assert_cmpstr (_bh_snapshot_string (a, a->customer_ext_id[c]), ==,
-                       _bh_snapshot_string (b, b->customer_ext_id[c]));
-      g_assert_cmpstr (_bh_snapshot_string (a, a->customer_post_code[c]), ==,
-                       _bh_snapshot_string (b, b->customer_post_code[c]));
-      g_assert_cmpuint (a->customer_city[c], ==, b->customer_city[c]);
-      g_assert_cmpuint (a->customer_opt_out[c], ==, b->customer_opt_out[c]);
-      g_assert_cmpuint (a->customer_no_email[c], ==, b->customer_no_email[c]);
-    }
-  assert_same_strings (a->cities, b->cities);
-
-  assert_same_bytes (a->event_store_id, b->event_store_id, ne * sizeof (gint64));
-  assert_same_strings (a->event_ext_id, b->event_ext_id);
-  assert_same_strings (a->event_title, b->event_title);
-  assert_same_bytes (a->event_day, b->event_day, ne * sizeof (guint32));
-  assert_same_bytes (a->event_midnight, b->event_midnight, ne * sizeof (gint64));
-  assert_same_bytes (a->event_weekday, b->event_weekday, ne);
-  assert_same_bytes (a->event_series, b->event_series, ne * sizeof (guint32));
-  assert_same_bytes (a->event_aspect_start, b->event_aspect_start, (ne + 1) * sizeof (guint32));
-  assert_same_bytes (a->event_aspect, b->event_aspect,
-                     a->event_aspect_start[ne] * sizeof (guint32));
-  assert_same_bytes (a->event_aspect_weight, b->event_aspect_weight,
-                     a->event_aspect_start[ne] * sizeof (float));
-  for (guint e = 0; e < ne; e++)
-    g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (b->event_by_ext_id,
-                                                             a->event_ext_id->pdata[e])),
-                      ==, e + 1);
-
-  assert_same_strings (a->aspect_name, b->aspect_name);
-  assert_same_bytes (a->aspect_is_genre, b->aspect_is_genre, na);
-  assert_same_bytes (a->aspect_idf, b->aspect_idf, na * sizeof (float));
-  assert_same_strings (a->category_name, b->category_name);
-
-  assert_same_bytes (a->sale_start, b->sale_start, (nc + 1) * sizeof (guint64));
-  assert_same_bytes (a->sales, b->sales, a->n_sales * sizeof (BhSale));
-  assert_same_bytes (a->buyer_start, b->buyer_start, (ne + 1) * sizeof (guint64));
-  assert_same_bytes (a->buyer, b->buyer, a->buyer_start[ne] * sizeof (guint32));
-
-  assert_same_bytes (a->profiles->row_start, b->profiles->row_start,
-                     (nc + 1) * sizeof (guint64));
-  assert_same_bytes (a->profiles->row_aspect, b->profiles->row_aspect,
-                     a->profiles->row_start[nc] * sizeof (guint32));
-  assert_same_bytes (a->profiles->row_weight, b->profiles->row_weight,
-                     a->profiles->row_start[nc] * sizeof (float));
 }
 
 static char *
@@ -207,7 +128,7 @@ test_cached_equals_fresh (void)
 
   g_assert_true (cached->from_cache);
   g_assert_cmpuint (fresh->n_sales, >, 0);
-  assert_same_snapshot (fresh, cached);
+  bh_test_assert_same_snapshot (fresh, cached);
 
   selective = bh_test_definition ("Selective", BH_TEST_EVENT_OPERA "," BH_TEST_EVENT_SYMPHONY
                                   "," BH_TEST_EVENT_JAZZ);
@@ -412,12 +333,12 @@ test_damaged_cache_ignored (void)
       g_test_assert_expected_messages ();
 
       g_assert_false (loaded->from_cache);
-      assert_same_snapshot (fresh, loaded);
+      bh_test_assert_same_snapshot (fresh, loaded);
 
       /* Replaced by a good one. */
       again = load (venue);
       g_assert_true (again->from_cache);
-      assert_same_snapshot (fresh, again);
+      bh_test_assert_same_snapshot (fresh, again);
     }
 }
 
@@ -480,6 +401,39 @@ test_cache_file_private (void)
     g_assert_false (g_str_has_prefix (name, "snapshot.cache-"));
 }
 
+/* What an import ends with: a cancelled preparation leaves no cache
+ * (and no half-written one); a finished one, a cache equal to the store. */
+static void
+test_prepare (void)
+{
+  g_autoptr(BhTestVenue) venue = bh_test_venue_new ();
+  g_autofree char *path = cache_path (venue);
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(BhSnapshot) cached = NULL;
+  g_autoptr(BhSnapshot) fresh = NULL;
+  g_autoptr(GDir) listing = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *name;
+
+  g_assert_cmpint (g_remove (path), ==, 0);
+  g_cancellable_cancel (cancellable);
+  g_assert_false (bh_snapshot_prepare (venue_store (venue), NULL, NULL, cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  listing = g_dir_open (dir, 0, NULL);
+  g_assert_nonnull (listing);
+  while ((name = g_dir_read_name (listing)))
+    g_assert_false (g_str_has_prefix (name, "snapshot.cache"));
+
+  g_assert_true (bh_snapshot_prepare (venue_store (venue), NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  cached = load (venue);
+  g_assert_true (cached->from_cache);
+  fresh = load_fresh (venue);
+  bh_test_assert_same_snapshot (fresh, cached);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -493,6 +447,7 @@ main (int   argc,
   g_test_add_func ("/snapshot-cache/damaged-cache-ignored", test_damaged_cache_ignored);
   g_test_add_func ("/snapshot-cache/stale-cache-ignored", test_stale_cache_ignored);
   g_test_add_func ("/snapshot-cache/cache-file-private", test_cache_file_private);
+  g_test_add_func ("/snapshot-cache/prepare", test_prepare);
 
   return g_test_run ();
 }

@@ -13,6 +13,7 @@
 
 #include "bh-bar-chart.h"
 #include "bh-cluster-card.h"
+#include "bh-format.h"
 
 /* A taste cluster at a glance: its name and size, the topics to lead the
  * email with (as a chart of their weights), its key figures and the events
@@ -52,15 +53,6 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
-
-static char *
-format_money (double value)
-{
-  if (isnan (value))
-    return g_strdup ("–");
-
-  return g_strdup_printf ("%.2f €", value);
-}
 
 static const char *
 weekday_name (int weekday)
@@ -105,9 +97,9 @@ static void
 fill_figures (BhClusterCard *self)
 {
   const BhClusterFigures *figures = bh_cluster_get_figures (self->cluster);
-  g_autofree char *average = format_money (figures->avg_order_value);
-  g_autofree char *median = format_money (figures->median_order_value);
-  g_autofree char *ticket = format_money (figures->avg_ticket_value);
+  g_autofree char *average = bh_format_money (figures->avg_order_value, figures->currency);
+  g_autofree char *median = bh_format_money (figures->median_order_value, figures->currency);
+  g_autofree char *ticket = bh_format_money (figures->avg_ticket_value, figures->currency);
   g_autofree char *order = NULL;
   g_autofree char *ahead = NULL;
   g_autofree char *visits = NULL;

@@ -83,9 +83,11 @@ bh_describe_settings (const BhDefinition *definition)
     add_line (text, _("Not customers whose purchases all lie after %s"),
               definition->exclude_all_after);
   if (definition->min_avg_price >= 0)
-    add_line (text, _("Average ticket price at least %.2f €"), definition->min_avg_price);
+    add_line (text, _("Average ticket price at least %.2f in the main currency"),
+              definition->min_avg_price);
   if (definition->max_avg_price >= 0)
-    add_line (text, _("Average ticket price at most %.2f €"), definition->max_avg_price);
+    add_line (text, _("Average ticket price at most %.2f in the main currency"),
+              definition->max_avg_price);
   if (definition->exclude_discount_only)
     add_line (text, "%s", _("Not customers who only bought discounted tickets"));
   add_list (text, _("Only post codes starting with"),

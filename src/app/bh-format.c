@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 
 #include "bh-format.h"
 
@@ -54,6 +55,16 @@ char *
 bh_format_count (guint count)
 {
   return g_strdup_printf ("%'u", count);
+}
+
+char *
+bh_format_money (double      value,
+                 const char *currency)
+{
+  if (isnan (value))
+    return g_strdup ("–");
+
+  return g_strdup_printf ("%.2f %s", value, currency != NULL ? currency : "EUR");
 }
 
 char *

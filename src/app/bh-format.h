@@ -18,6 +18,11 @@ const char *bh_format_mode     (BhMode           mode);
 const char *bh_format_status   (BhPackageStatus  status);
 /* "12 345", grouped as the locale groups thousands. */
 char       *bh_format_count    (guint            count);
+/* "84.50 EUR": two decimals as the locale writes them, then the ISO 4217
+ * code, which unlike "$" says which dollar; "–" for NAN. @currency NULL
+ * (figures made before they carried one, counting all as euros): EUR. */
+char       *bh_format_money    (double           value,
+                                const char      *currency);
 /* "3 Dec 2026", in local time; NULL for NULL. */
 char       *bh_format_date     (GDateTime       *date_time);
 /* "in 12 days", "tomorrow", "today", "expired"; @now NULL: now. Days are

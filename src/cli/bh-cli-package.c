@@ -276,16 +276,20 @@ parse_id (const char  *text,
 }
 
 static void
-print_money (GString    *line,
-             const char *what,
-             double      value)
+print_money (GString                *line,
+             const char             *what,
+             double                  value,
+             const BhClusterFigures *f)
 {
+  /* Figures made before they carried a currency counted all as euros. */
   if (!isnan (value))
     {
       if (line->len > 5)
         g_string_append (line, " · ");
-      /* Translators: a figure of a cluster, e.g. “average order 45.50”. */
-      g_string_append_printf (line, C_("figure", "%s %.2f"), what, value);
+      /* Translators: a figure of a cluster and its ISO 4217 currency
+       * code, e.g. “average order 45.50 EUR”. */
+      g_string_append_printf (line, C_("figure", "%s %.2f %s"), what, value,
+                              f->currency != NULL ? f->currency : "EUR");
     }
 }
 
@@ -328,9 +332,9 @@ print_cluster (BhCluster *cluster)
   g_print ("     ");
   g_print (_("Topics: %s\n"), topics);
 
-  print_money (line, _("average order"), f->avg_order_value);
-  print_money (line, _("median order"), f->median_order_value);
-  print_money (line, _("average ticket"), f->avg_ticket_value);
+  print_money (line, _("average order"), f->avg_order_value, f);
+  print_money (line, _("median order"), f->median_order_value, f);
+  print_money (line, _("average ticket"), f->avg_ticket_value, f);
   if (!isnan (f->median_days_in_advance))
     {
       gulong days = (gulong)MAX (0, round (f->median_days_in_advance));

@@ -61,6 +61,7 @@ static void
 clear_figures (BhClusterFigures *figures)
 {
   g_clear_pointer (&figures->preferred_category, g_free);
+  g_clear_pointer (&figures->currency, g_free);
 }
 
 static void
@@ -339,6 +340,7 @@ bh_cluster_set_figures (BhCluster              *self,
 {
   gboolean members_changed, share_changed;
   char *category;
+  char *currency;
 
   g_return_if_fail (BH_IS_CLUSTER (self));
   g_return_if_fail (figures != NULL);
@@ -347,9 +349,11 @@ bh_cluster_set_figures (BhCluster              *self,
   share_changed = self->figures.share != figures->share;
 
   category = g_strdup (figures->preferred_category);
+  currency = g_strdup (figures->currency);
   clear_figures (&self->figures);
   self->figures = *figures;
   self->figures.preferred_category = category;
+  self->figures.currency = currency;
 
   if (members_changed)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MEMBERS]);
@@ -457,6 +461,11 @@ bh_cluster_to_json (BhCluster *self)
   add_figure (builder, "avg_order_value", f->avg_order_value);
   add_figure (builder, "median_order_value", f->median_order_value);
   add_figure (builder, "avg_ticket_value", f->avg_ticket_value);
+  json_builder_set_member_name (builder, "currency");
+  if (f->currency != NULL)
+    json_builder_add_string_value (builder, f->currency);
+  else
+    json_builder_add_null_value (builder);
   add_figure (builder, "median_days_in_advance", f->median_days_in_advance);
   add_figure (builder, "avg_yearly_visits", f->avg_yearly_visits);
   json_builder_set_member_name (builder, "preferred_weekday");
@@ -569,6 +578,7 @@ read_figures (BhCluster   *self,
   f.share = share;
   f.preferred_weekday = (isnan (weekday) || weekday < 1 || weekday > 7) ? 0 : (int)weekday;
   f.preferred_category = (char *)get_string (object, "preferred_category");
+  f.currency = (char *)get_string (object, "currency");
   bh_cluster_set_figures (self, &f);
 
   return TRUE;

@@ -37,8 +37,10 @@ typedef struct
 /**
  * BhClusterFigures:
  *
- * A cluster's key figures. Money is in the store's currency units
- * (euros), per ticket or per order; a figure without data is NAN.
+ * A cluster's key figures. Money is in @currency, the store's main
+ * currency (the one most sales use): sales in other currencies count as
+ * visits but not as money. Per ticket or per order; a figure without
+ * data is NAN.
  */
 typedef struct
 {
@@ -51,6 +53,7 @@ typedef struct
   double  avg_yearly_visits;
   int     preferred_weekday;     /* 1 Monday … 7 Sunday, 0 unknown */
   char   *preferred_category;    /* ticket category, NULL unknown */
+  char   *currency;              /* ISO 4217 code of the money, NULL unknown */
 } BhClusterFigures;
 
 #define BH_TYPE_CLUSTER (bh_cluster_get_type ())

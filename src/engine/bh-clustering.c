@@ -1071,6 +1071,8 @@ finish_figures (BhSnapshot       *snapshot,
     }
 
   out->avg_ticket_value = figures->tickets > 0 ? figures->paid / figures->tickets : NAN;
+  /* The snapshot's prices are all in it (see choose_currency()). */
+  out->currency = (char *)_bh_snapshot_currency (snapshot);
 
   out->median_days_in_advance = NAN;
   if (figures->lead_total > 0)

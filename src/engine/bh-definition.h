@@ -45,7 +45,8 @@ typedef struct
   char     *exclude_all_before;  /* drop customers whose purchases all lie before */
   char     *exclude_all_after;   /* drop customers whose purchases all lie after */
 
-  /* price sensitivity, per ticket in the store's currency units */
+  /* price sensitivity, per ticket in the store's main currency (the one
+   * most sales use); sales in other currencies have no price here */
   double    min_avg_price;       /* drop customers paying less on average; < 0 unset */
   double    max_avg_price;       /* drop customers paying more on average; < 0 unset */
   gboolean  exclude_discount_only; /* drop those who only bought below base price */

@@ -21,17 +21,18 @@
 
 /*
  * The snapshot cache: the arrays of a snapshot that do not depend on a
- * cut-off (customers, events, aspects, categories, strings, sales grouped
- * by customer, buyers, IDF weights, and the profiles with every sale,
- * whose ages count from the last sale), written as they lie in memory to
- * snapshot.cache in the store's data folder. Reading them back costs a
- * fraction of decoding twenty million sale rows from SQLite and building
- * a million profiles. Settings (the season start) and what depends on
- * the time zone (event midnights) are not in it.
+ * cut-off (customers, events, aspects, categories, currencies, strings,
+ * sales grouped by customer, buyers, IDF weights, and the profiles with
+ * every sale, whose ages count from the last sale), written as they lie
+ * in memory to snapshot.cache in the store's data folder. Reading them
+ * back costs a fraction of decoding twenty million sale rows from SQLite
+ * and building a million profiles. Settings (the season start) and what
+ * depends on the time zone (event midnights) are not in it.
  *
  * The file holds the same customer data as the store, so it lives next
  * to it with mode 0600, is written under a temporary name in the same
- * folder and renamed into place, and is removed after every import.
+ * folder and renamed into place, and is removed after every import (and
+ * written again for the new data by bh_snapshot_prepare()).
  *
  * It is trusted only if everything in its header matches this build and
  * the store: magic, format, schema version, byte order and type sizes,
@@ -48,8 +49,9 @@
 
 #define CACHE_NAME "snapshot.cache"
 #define CACHE_MAGIC "BHSNAPC\n"
-/* 2: customer_no_email */
-#define CACHE_FORMAT 2
+/* 2: customer_no_email; 3: the sales' currencies, and prices only in
+ * the main one */
+#define CACHE_FORMAT 3
 #define CACHE_BYTE_ORDER 0x01020304u
 #define CACHE_FLOAT_CHECK 1.5f
 #define CACHE_CHUNK (8u << 20)
@@ -69,6 +71,7 @@ enum
   COUNT_STRINGS,
   COUNT_LAST_PURCHASE,
   COUNT_PROFILE_ENTRIES,
+  COUNT_CURRENCIES,
   N_COUNTS
 };
 
@@ -155,6 +158,7 @@ static const ListField list_fields[] = {
   { G_STRUCT_OFFSET (BhSnapshot, event_title), COUNT_EVENTS },
   { G_STRUCT_OFFSET (BhSnapshot, aspect_name), COUNT_ASPECTS },
   { G_STRUCT_OFFSET (BhSnapshot, category_name), COUNT_CATEGORIES },
+  { G_STRUCT_OFFSET (BhSnapshot, currencies), COUNT_CURRENCIES },
 };
 
 /* The arrays are written raw: no padding may hide in them. */
@@ -302,6 +306,7 @@ cache_counts (BhSnapshot *self,
   counts[COUNT_STRINGS] = self->strings_len;
   counts[COUNT_LAST_PURCHASE] = (guint64)self->last_purchase;
   counts[COUNT_PROFILE_ENTRIES] = self->profiles->row_start[self->n_customers];
+  counts[COUNT_CURRENCIES] = self->currencies->len;
 }
 
 /* Writes all @len bytes at the file position, or reads them from
@@ -877,7 +882,7 @@ read_cache (BhSnapshot        *self,
   if (counts[COUNT_CUSTOMERS] >= G_MAXUINT32 || counts[COUNT_EVENTS] >= G_MAXUINT32 ||
       counts[COUNT_ASPECTS] >= G_MAXUINT32 || counts[COUNT_CITIES] >= G_MAXUINT32 ||
       counts[COUNT_CATEGORIES] >= G_MAXUINT16 || counts[COUNT_STRINGS] >= G_MAXUINT32 ||
-      counts[COUNT_EVENT_ASPECTS] >= G_MAXUINT32)
+      counts[COUNT_EVENT_ASPECTS] >= G_MAXUINT32 || counts[COUNT_CURRENCIES] >= G_MAXUINT16)
     {
       *why = "a count is out of range";
       return FALSE;

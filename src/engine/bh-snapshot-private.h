@@ -97,6 +97,11 @@ struct _BhSnapshot
 
   GPtrArray       *category_name;
 
+  /* ISO 4217 codes of the sales (none read as EUR), by the number of
+   * sale lines, most first: the first is the main currency. Only prices
+   * in it are known in the sales; others are BH_PRICE_UNKNOWN. */
+  GPtrArray       *currencies;
+
   /* sales of known customers, grouped by customer, by time inside */
   guint64          n_sales;
   BhSale          *sales;
@@ -116,6 +121,15 @@ struct _BhSnapshot
   GMutex           profiles_lock;
   BhProfiles      *other_profiles;
 };
+
+/* The store's main currency: the one most sale lines use. */
+static inline const char *
+_bh_snapshot_currency (BhSnapshot *self)
+{
+  return self->currencies != NULL && self->currencies->len > 0
+         ? g_ptr_array_index (self->currencies, 0)
+         : "EUR";
+}
 
 static inline const char *
 _bh_snapshot_string (BhSnapshot *self,

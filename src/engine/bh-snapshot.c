@@ -11,6 +11,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "bh-error.h"
 #include "bh-i18n.h"
@@ -165,6 +166,18 @@ _bh_parallel_run (guint          n_parts,
 
   for (guint i = 1; i < n_parts; i++)
     g_thread_join (threads[i]);
+}
+
+/* Seconds of CPU all threads of the process used so far: on a busy
+ * machine the wall time of a phase says little, this says more. */
+static double
+cpu_seconds (void)
+{
+  struct timespec now;
+
+  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &now);
+
+  return now.tv_sec + now.tv_nsec / 1e9;
 }
 
 /* Strings */
@@ -589,6 +602,18 @@ load_categories (BhSnapshot  *self,
 
 /* Sales */
 
+/* The currencies one reading connection has met, with their sale lines.
+ * A part meeting more than this many codes counts the rest as one that
+ * is never the main currency. */
+#define SALE_CURRENCIES 64
+
+typedef struct
+{
+  char    code[SALE_CURRENCIES][4];
+  guint64 lines[SALE_CURRENCIES + 1];
+  guint   n_codes;
+} SaleCurrencies;
+
 typedef struct
 {
   BhSnapshot   *self;
@@ -603,31 +628,61 @@ typedef struct
   /* per part */
   GArray      **sales;
   GArray      **owners;
+  GArray      **currency_of;  /* of guint8, an index into the part's currencies */
+  SaleCurrencies *currencies;
   gint64       *last_purchase;
   char        **failure;
 } SaleRead;
 
+/* What one reading connection has taken so far. */
+typedef struct
+{
+  SaleRead *read;
+  GArray   *sales;
+  GArray   *owners;
+  GArray   *currency_of;
+  SaleCurrencies *currencies;
+  guint     n_read;
+  guint64   rows;
+  gint64    last_purchase;
+  gboolean  cancelled;
+} SalePart;
+
+/* The columns take_sale_cb receives, in this order. */
+enum
+{
+  SALE_CUSTOMER,
+  SALE_EVENT,
+  SALE_PURCHASED,
+  SALE_CATEGORY,
+  SALE_QUANTITY,
+  SALE_PRICE,
+  SALE_BASE_PRICE,
+  SALE_INVOICE,
+  SALE_CURRENCY,
+  N_SALE_COLUMNS
+};
+
 static guint32
-invoice_hash (sqlite3_stmt *stmt,
-              int           column)
+invoice_hash (sqlite3_value *value)
 {
   guint64 hash = 14695981039346656037ull;
 
-  switch (sqlite3_column_type (stmt, column))
+  switch (sqlite3_value_type (value))
     {
     case SQLITE_NULL:
       return 0;
 
     case SQLITE_INTEGER:
-      hash ^= (guint64)sqlite3_column_int64 (stmt, column);
+      hash ^= (guint64)sqlite3_value_int64 (value);
       hash *= 0x9e3779b97f4a7c15ull;
       hash ^= hash >> 29;
       break;
 
     default:
       {
-        const guint8 *text = sqlite3_column_text (stmt, column);
-        int len = sqlite3_column_bytes (stmt, column);
+        const guint8 *text = sqlite3_value_text (value);
+        int len = sqlite3_value_bytes (value);
 
         for (int i = 0; i < len; i++)
           {
@@ -644,101 +699,165 @@ invoice_hash (sqlite3_stmt *stmt,
 }
 
 static gint32
-read_cents (sqlite3_stmt *stmt,
-            int           column)
+read_cents (sqlite3_value *value)
 {
   gint64 cents;
 
-  if (sqlite3_column_type (stmt, column) == SQLITE_NULL)
+  if (sqlite3_value_type (value) == SQLITE_NULL)
     return BH_PRICE_UNKNOWN;
 
-  cents = sqlite3_column_int64 (stmt, column);
+  cents = sqlite3_value_int64 (value);
 
   return (gint32)CLAMP (cents, -G_MAXINT32, G_MAXINT32);
 }
 
+/* The index of a sale's currency among those its part has met; no code
+ * means EUR (see docs/import-format.md). */
+static guint8
+currency_index (SaleCurrencies *currencies,
+                sqlite3_value  *value)
+{
+  char code[4] = "EUR";
+  const char *text;
+
+  if (sqlite3_value_type (value) != SQLITE_NULL &&
+      (text = (const char *)sqlite3_value_text (value)) != NULL && *text != '\0')
+    {
+      g_strlcpy (code, text, sizeof code);
+      for (guint i = 0; i < 3; i++)
+        code[i] = g_ascii_toupper (code[i]);
+    }
+
+  for (guint i = 0; i < currencies->n_codes; i++)
+    if (memcmp (currencies->code[i], code, sizeof code) == 0)
+      return i;
+
+  if (currencies->n_codes == SALE_CURRENCIES)
+    return SALE_CURRENCIES;
+
+  memcpy (currencies->code[currencies->n_codes], code, sizeof code);
+
+  return currencies->n_codes++;
+}
+
+/* Called by SQLite for every sale row of a part. Taking the row inside
+ * the statement, through sqlite3_value_*, spares a trip out of
+ * sqlite3_step and two locked sqlite3_column_* calls per column: on
+ * twenty million rows that is a third of the time reading takes. */
 static void
-read_sales_part (guint    part,
+take_sale_cb (sqlite3_context  *context,
+              int               argc,
+              sqlite3_value   **argv)
+{
+  SalePart *part = sqlite3_user_data (context);
+  SaleRead *read = part->read;
+  gint64 customer, event, category, purchased, quantity;
+  guint8 currency;
+  BhSale sale;
+
+  g_assert (argc == N_SALE_COLUMNS);
+
+  if (++part->rows % 65536 == 0 && g_cancellable_is_cancelled (read->cancellable))
+    {
+      part->cancelled = TRUE;
+      sqlite3_result_error (context, "cancelled", -1);
+      return;
+    }
+
+  customer = id_map_lookup (read->customers, sqlite3_value_int64 (argv[SALE_CUSTOMER]));
+  event = id_map_lookup (read->events, sqlite3_value_int64 (argv[SALE_EVENT]));
+
+  /* The import checks every reference; a sale whose customer or event
+   * is gone cannot count for anyone. */
+  if (customer < 0 || event < 0)
+    return;
+
+  category = id_map_lookup (read->categories, sqlite3_value_int64 (argv[SALE_CATEGORY]));
+  purchased = sqlite3_value_int64 (argv[SALE_PURCHASED]);
+  quantity = sqlite3_value_int64 (argv[SALE_QUANTITY]);
+
+  sale.event = (guint32)event;
+  sale.purchased = (guint32)CLAMP (purchased, 0, G_MAXUINT32);
+  sale.price = read_cents (argv[SALE_PRICE]);
+  sale.base_price = read_cents (argv[SALE_BASE_PRICE]);
+  sale.invoice = invoice_hash (argv[SALE_INVOICE]);
+  sale.category = category < 0 ? G_MAXUINT16 : (guint16)MIN (category, G_MAXUINT16 - 1);
+  sale.quantity = (gint16)CLAMP (quantity, G_MININT16, G_MAXINT16);
+  currency = currency_index (part->currencies, argv[SALE_CURRENCY]);
+  part->currencies->lines[currency]++;
+
+  /* Straight into the arrays: twenty million appends add up. */
+  if (part->n_read == part->sales->len)
+    {
+      g_array_set_size (part->sales, part->n_read + part->n_read / 2 + 65536);
+      g_array_set_size (part->owners, part->sales->len);
+      g_array_set_size (part->currency_of, part->sales->len);
+    }
+  ((BhSale *)(gpointer)part->sales->data)[part->n_read] = sale;
+  ((guint32 *)(gpointer)part->owners->data)[part->n_read] = (guint32)customer;
+  ((guint8 *)(gpointer)part->currency_of->data)[part->n_read] = currency;
+  part->n_read++;
+  part->last_purchase = MAX (part->last_purchase, purchased);
+}
+
+static void
+read_sales_part (guint    part_index,
                  guint    n_parts,
                  gpointer data)
 {
   SaleRead *read = data;
   g_autoptr(sqlite3_stmt) stmt = NULL;
   sqlite3 *db = NULL;
-  GArray *sales = read->sales[part];
-  GArray *owners = read->owners[part];
-  gint64 from = (gint64)((guint64)read->first_id + read->span / n_parts * part);
-  gint64 to = (gint64)((guint64)read->first_id + read->span / n_parts * (part + 1));
-  guint64 rows = 0;
-  guint n_read = 0;
+  SalePart part = {
+    .read = read,
+    .sales = read->sales[part_index],
+    .owners = read->owners[part_index],
+    .currency_of = read->currency_of[part_index],
+    .currencies = &read->currencies[part_index],
+  };
+  gint64 from = (gint64)((guint64)read->first_id + read->span / n_parts * part_index);
+  gint64 to = (gint64)((guint64)read->first_id + read->span / n_parts * (part_index + 1));
   int rc;
 
   /* Mapping the file spares SQLite a read() and a copy per page; it
-   * only reads, so a short file cannot hurt it. */
+   * only reads, so a short file cannot hurt it. The function is not
+   * deterministic, so SQLite calls it once for every row. */
   if (sqlite3_open_v2 (read->path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
                        NULL) != SQLITE_OK ||
       sqlite3_exec (db, "PRAGMA mmap_size = " G_STRINGIFY (SALE_READ_MMAP), NULL, NULL,
                     NULL) != SQLITE_OK ||
+      sqlite3_create_function (db, "bh_take_sale", N_SALE_COLUMNS,
+                               SQLITE_UTF8 | SQLITE_DIRECTONLY, &part,
+                               take_sale_cb, NULL, NULL) != SQLITE_OK ||
       sqlite3_prepare_v2 (db,
-                          "SELECT customer_id, event_id, purchased, category_id, "
-                          "quantity, price, base_price, invoice FROM sale "
-                          "WHERE id >= ?1 AND (id < ?2 OR ?3) "
-                          "AND customer_id IS NOT NULL",
+                          "SELECT count (bh_take_sale (customer_id, event_id, purchased, "
+                          "category_id, quantity, price, base_price, invoice, currency)) "
+                          "FROM sale "
+                          "WHERE id BETWEEN ?1 AND ?2 AND customer_id IS NOT NULL",
                           -1, &stmt, NULL) != SQLITE_OK)
     {
-      read->failure[part] = g_strdup (sqlite3_errmsg (db));
+      read->failure[part_index] = g_strdup (sqlite3_errmsg (db));
       sqlite3_close_v2 (db);
       return;
     }
 
-  sqlite3_bind_int64 (stmt, 1, part == 0 ? G_MININT64 : from);
-  sqlite3_bind_int64 (stmt, 2, to);
-  sqlite3_bind_int (stmt, 3, part == n_parts - 1);
+  /* Both bounds in one range, so that SQLite stops at the upper one
+   * instead of testing every later row (an OR in the bound made the
+   * first part read the whole table). */
+  sqlite3_bind_int64 (stmt, 1, part_index == 0 ? G_MININT64 : from);
+  sqlite3_bind_int64 (stmt, 2, part_index == n_parts - 1 ? G_MAXINT64 : to - 1);
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      gint64 customer = id_map_lookup (read->customers, sqlite3_column_int64 (stmt, 0));
-      gint64 event = id_map_lookup (read->events, sqlite3_column_int64 (stmt, 1));
-      gint64 category = id_map_lookup (read->categories, sqlite3_column_int64 (stmt, 3));
-      gint64 purchased = sqlite3_column_int64 (stmt, 2);
-      gint64 quantity = sqlite3_column_int64 (stmt, 4);
-      guint32 owner;
-      BhSale sale;
+    ;
 
-      if (++rows % 65536 == 0 && g_cancellable_is_cancelled (read->cancellable))
-        break;
+  g_array_set_size (part.sales, part.n_read);
+  g_array_set_size (part.owners, part.n_read);
+  g_array_set_size (part.currency_of, part.n_read);
+  read->last_purchase[part_index] = part.last_purchase;
 
-      /* The import checks every reference; a sale whose customer or
-       * event is gone cannot count for anyone. */
-      if (customer < 0 || event < 0)
-        continue;
-
-      sale.event = (guint32)event;
-      sale.purchased = (guint32)CLAMP (purchased, 0, G_MAXUINT32);
-      sale.price = read_cents (stmt, 5);
-      sale.base_price = read_cents (stmt, 6);
-      sale.invoice = invoice_hash (stmt, 7);
-      sale.category = category < 0 ? G_MAXUINT16 : (guint16)MIN (category, G_MAXUINT16 - 1);
-      sale.quantity = (gint16)CLAMP (quantity, G_MININT16, G_MAXINT16);
-      owner = (guint32)customer;
-
-      /* Straight into the arrays: twenty million appends add up. */
-      if (n_read == sales->len)
-        {
-          g_array_set_size (sales, n_read + n_read / 2 + 65536);
-          g_array_set_size (owners, sales->len);
-        }
-      ((BhSale *)(gpointer)sales->data)[n_read] = sale;
-      ((guint32 *)(gpointer)owners->data)[n_read] = owner;
-      n_read++;
-      read->last_purchase[part] = MAX (read->last_purchase[part], purchased);
-    }
-
-  g_array_set_size (sales, n_read);
-  g_array_set_size (owners, n_read);
-
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    read->failure[part] = g_strdup (sqlite3_errmsg (db));
+  /* A cancelled read is reported by the caller, not as a failure. */
+  if (rc != SQLITE_DONE && !part.cancelled)
+    read->failure[part_index] = g_strdup (sqlite3_errmsg (db));
 
   g_clear_pointer (&stmt, sqlite3_finalize);
   sqlite3_close_v2 (db);
@@ -767,15 +886,12 @@ compare_sales (gconstpointer a,
   return (int)sa->quantity - (int)sb->quantity;
 }
 
+/* Sorts the sales of customers @from to @to - 1 by time. */
 static void
-sort_sales_part (guint    part,
-                 guint    n_parts,
-                 gpointer data)
+sort_sales (BhSnapshot *self,
+            guint       from,
+            guint       to)
 {
-  BhSnapshot *self = data;
-  guint from = _bh_part_start (self->n_customers, part, n_parts);
-  guint to = _bh_part_start (self->n_customers, part + 1, n_parts);
-
   for (guint c = from; c < to; c++)
     {
       BhSale *sales = self->sales + self->sale_start[c];
@@ -800,6 +916,138 @@ sort_sales_part (guint    part,
     }
 }
 
+/* The sales as the reading parts left them, to be grouped by customer. */
+typedef struct
+{
+  BhSnapshot *self;
+  GArray    **sales;
+  GArray    **owners;
+  GArray    **currency_of;
+  gboolean  (*is_main)[SALE_CURRENCIES + 1];
+} SaleGrouping;
+
+/* Each part counts the sales of its share of the customers, reading
+ * every owner: sequential reads are cheap, and no two parts write the
+ * same counter. */
+static void
+count_sales_part (guint    part,
+                  guint    n_parts,
+                  gpointer data)
+{
+  SaleGrouping *grouping = data;
+  BhSnapshot *self = grouping->self;
+  guint from = _bh_part_start (self->n_customers, part, n_parts);
+  guint to = _bh_part_start (self->n_customers, part + 1, n_parts);
+
+  for (guint i = 0; i < SALE_READ_PARTS; i++)
+    {
+      const guint32 *owner = (const guint32 *)(gpointer)grouping->owners[i]->data;
+
+      for (guint j = 0; j < grouping->owners[i]->len; j++)
+        if (owner[j] >= from && owner[j] < to)
+          self->sale_start[owner[j] + 1]++;
+    }
+}
+
+/* Each part places the sales of its share of the customers, in the
+ * order they were read, then sorts them: the result does not depend on
+ * which thread read what first. */
+static void
+place_sales_part (guint    part,
+                  guint    n_parts,
+                  gpointer data)
+{
+  SaleGrouping *grouping = data;
+  BhSnapshot *self = grouping->self;
+  guint from = _bh_part_start (self->n_customers, part, n_parts);
+  guint to = _bh_part_start (self->n_customers, part + 1, n_parts);
+  g_autofree guint64 *fill = g_memdup2 (self->sale_start + from,
+                                        sizeof (guint64) * (to - from + 1));
+
+  for (guint i = 0; i < SALE_READ_PARTS; i++)
+    {
+      const guint32 *owner = (const guint32 *)(gpointer)grouping->owners[i]->data;
+      const guint8 *currency = (const guint8 *)(gpointer)grouping->currency_of[i]->data;
+      const BhSale *sale = (const BhSale *)(gpointer)grouping->sales[i]->data;
+
+      for (guint j = 0; j < grouping->owners[i]->len; j++)
+        {
+          BhSale *placed;
+
+          if (owner[j] < from || owner[j] >= to)
+            continue;
+
+          /* Money in another currency cannot be added to the main
+           * one's: the sale counts as a purchase, without a price. */
+          placed = &self->sales[fill[owner[j] - from]++];
+          *placed = sale[j];
+          if (!grouping->is_main[i][currency[j]])
+            placed->price = placed->base_price = BH_PRICE_UNKNOWN;
+        }
+    }
+
+  sort_sales (self, from, to);
+}
+
+typedef struct
+{
+  const char *code;
+  guint64     lines;
+} CurrencyTotal;
+
+static int
+compare_currency_totals (gconstpointer a,
+                         gconstpointer b)
+{
+  const CurrencyTotal *ta = a;
+  const CurrencyTotal *tb = b;
+
+  if (ta->lines != tb->lines)
+    return ta->lines > tb->lines ? -1 : 1;
+
+  return strcmp (ta->code, tb->code);
+}
+
+/* Lists the currencies of all parts, most sale lines first, a tie by
+ * code, into self->currencies, and marks in @is_main, per part and
+ * index, which index is the main currency. */
+static void
+choose_currency (BhSnapshot     *self,
+                 SaleCurrencies *currencies,
+                 gboolean        is_main[][SALE_CURRENCIES + 1])
+{
+  g_autoptr(GArray) totals = g_array_new (FALSE, FALSE, sizeof (CurrencyTotal));
+
+  for (guint i = 0; i < SALE_READ_PARTS; i++)
+    for (guint k = 0; k < currencies[i].n_codes; k++)
+      {
+        guint t = 0;
+
+        while (t < totals->len &&
+               strcmp (g_array_index (totals, CurrencyTotal, t).code,
+                       currencies[i].code[k]) != 0)
+          t++;
+        if (t == totals->len)
+          g_array_append_val (totals, ((CurrencyTotal) { currencies[i].code[k], 0 }));
+        g_array_index (totals, CurrencyTotal, t).lines += currencies[i].lines[k];
+      }
+
+  g_array_sort (totals, compare_currency_totals);
+
+  self->currencies = g_ptr_array_new_with_free_func (g_free);
+  for (guint t = 0; t < totals->len; t++)
+    g_ptr_array_add (self->currencies, g_strdup (g_array_index (totals, CurrencyTotal, t).code));
+
+  for (guint i = 0; i < SALE_READ_PARTS; i++)
+    for (guint k = 0; k <= SALE_CURRENCIES; k++)
+      is_main[i][k] = k < currencies[i].n_codes &&
+                      strcmp (currencies[i].code[k], _bh_snapshot_currency (self)) == 0;
+
+  if (totals->len > 1)
+    g_debug ("%u currencies in the sales; prices in other than %s are left out",
+             totals->len, _bh_snapshot_currency (self));
+}
+
 static gboolean
 load_sales (BhSnapshot    *self,
             BhStore       *store,
@@ -809,9 +1057,11 @@ load_sales (BhSnapshot    *self,
 {
   g_autofree GArray **sales = g_new0 (GArray *, SALE_READ_PARTS);
   g_autofree GArray **owners = g_new0 (GArray *, SALE_READ_PARTS);
+  g_autofree GArray **currency_of = g_new0 (GArray *, SALE_READ_PARTS);
+  g_autofree SaleCurrencies *currencies = g_new0 (SaleCurrencies, SALE_READ_PARTS);
+  gboolean is_main[SALE_READ_PARTS][SALE_CURRENCIES + 1];
   g_autofree gint64 *last = g_new0 (gint64, SALE_READ_PARTS);
   g_autofree char **failure = g_new0 (char *, SALE_READ_PARTS);
-  g_autofree guint64 *fill = NULL;
   IdMap customers, events, categories;
   gint64 first_id, last_id;
   guint64 estimate;
@@ -834,6 +1084,8 @@ load_sales (BhSnapshot    *self,
                                     estimate / SALE_READ_PARTS + 1024);
       owners[i] = g_array_sized_new (FALSE, FALSE, sizeof (guint32),
                                      estimate / SALE_READ_PARTS + 1024);
+      currency_of[i] = g_array_sized_new (FALSE, FALSE, sizeof (guint8),
+                                          estimate / SALE_READ_PARTS + 1024);
     }
 
   read = (SaleRead) {
@@ -847,6 +1099,8 @@ load_sales (BhSnapshot    *self,
     .cancellable = cancellable,
     .sales = sales,
     .owners = owners,
+    .currency_of = currency_of,
+    .currencies = currencies,
     .last_purchase = last,
     .failure = failure,
   };
@@ -872,40 +1126,31 @@ load_sales (BhSnapshot    *self,
 
   if (ok)
     {
-      /* Group by customer: count, then place, part by part, so the
-       * result does not depend on which thread read what first. */
+      SaleGrouping grouping = { self, sales, owners, currency_of, is_main };
+
+      /* Group by customer: count, then place, each thread its share of
+       * the customers. */
       self->sale_start = g_new0 (guint64, self->n_customers + 1);
       for (guint i = 0; i < SALE_READ_PARTS; i++)
         {
-          for (guint j = 0; j < owners[i]->len; j++)
-            self->sale_start[g_array_index (owners[i], guint32, j) + 1]++;
           self->n_sales += sales[i]->len;
           self->last_purchase = MAX (self->last_purchase, last[i]);
         }
+      _bh_parallel_run (_bh_parallel_parts (), count_sales_part, &grouping);
       for (guint c = 0; c < self->n_customers; c++)
         self->sale_start[c + 1] += self->sale_start[c];
 
+      choose_currency (self, currencies, is_main);
+
       self->sales = g_new (BhSale, self->n_sales + 1);
-      fill = g_memdup2 (self->sale_start, sizeof (guint64) * (self->n_customers + 1));
-      for (guint i = 0; i < SALE_READ_PARTS; i++)
-        {
-          const guint32 *owner = (const guint32 *)(gpointer)owners[i]->data;
-          const BhSale *sale = (const BhSale *)(gpointer)sales[i]->data;
-
-          for (guint j = 0; j < owners[i]->len; j++)
-            self->sales[fill[owner[j]]++] = sale[j];
-
-          g_clear_pointer (&sales[i], g_array_unref);
-          g_clear_pointer (&owners[i], g_array_unref);
-        }
-
-      _bh_parallel_run (_bh_parallel_parts (), sort_sales_part, self);
+      _bh_parallel_run (_bh_parallel_parts (), place_sales_part, &grouping);
     }
 
   for (guint i = 0; i < SALE_READ_PARTS; i++)
     {
       g_clear_pointer (&sales[i], g_array_unref);
       g_clear_pointer (&owners[i], g_array_unref);
+      g_clear_pointer (&currency_of[i], g_array_unref);
     }
 
   return ok;
@@ -1237,8 +1482,9 @@ build_profiles (BhSnapshot   *self,
       return NULL;
     }
 
-  g_debug ("Built %u profiles with %" G_GUINT64_FORMAT " entries in %.0f ms",
-           self->n_customers, n, (g_get_monotonic_time () - started) / 1000.0);
+  g_debug ("Built %u profiles with %" G_GUINT64_FORMAT " entries in %.0f ms, CPU %.1f s",
+           self->n_customers, n, (g_get_monotonic_time () - started) / 1000.0,
+           cpu_seconds ());
 
   return profiles;
 }
@@ -1409,7 +1655,8 @@ load_from_store (BhSnapshot      *self,
   self->strings_len = pool.bytes->len;
   self->strings = (char *)g_byte_array_free (pool.bytes, FALSE);
 
-  g_debug ("Customers read after %.0f ms", (g_get_monotonic_time () - started) / 1000.0);
+  g_debug ("Customers read after %.0f ms, CPU %.1f s", (g_get_monotonic_time () - started) / 1000.0,
+           cpu_seconds ());
   report (progress, progress_data, 0.1, _("Reading events"));
   if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
       !load_events (self, store, error) ||
@@ -1417,53 +1664,36 @@ load_from_store (BhSnapshot      *self,
       !load_categories (self, store, category_ids, error))
     return FALSE;
 
-  g_debug ("Events read after %.0f ms", (g_get_monotonic_time () - started) / 1000.0);
+  g_debug ("Events read after %.0f ms, CPU %.1f s", (g_get_monotonic_time () - started) / 1000.0,
+           cpu_seconds ());
   report (progress, progress_data, 0.15, _("Reading sales"));
   if (!load_sales (self, store, category_ids, cancellable, error))
     return FALSE;
 
-  g_debug ("Sales read after %.0f ms", (g_get_monotonic_time () - started) / 1000.0);
+  g_debug ("Sales read after %.0f ms, CPU %.1f s", (g_get_monotonic_time () - started) / 1000.0,
+           cpu_seconds ());
   report (progress, progress_data, 0.7, _("Indexing buyers"));
   index_buyers (self);
 
-  g_debug ("Buyers indexed after %.0f ms", (g_get_monotonic_time () - started) / 1000.0);
+  g_debug ("Buyers indexed after %.0f ms, CPU %.1f s", (g_get_monotonic_time () - started) / 1000.0,
+           cpu_seconds ());
 
   return TRUE;
 }
 
-/**
- * bh_snapshot_load:
- * @store: an open store
- * @progress: (nullable): called with the progress, from this thread
- * @progress_data: closure data for @progress
- * @cancellable: (nullable): a #GCancellable
- * @error: return location for a #GError
- *
- * Reads the store into memory and builds every customer's profile.
- * The store must not be written while this runs (the engine takes a new
- * snapshot after each import). Sales are read through extra read-only
- * connections to the same file.
- *
- * What does not depend on a cut-off, the profiles with every sale
- * included, is read from the snapshot cache (see bh-snapshot-cache.c)
- * when it matches the store's data, and written to it after a read from
- * the store.
- *
- * Returns: (transfer full): the snapshot, or %NULL with @error set
- */
-BhSnapshot *
-bh_snapshot_load (BhStore         *store,
-                  BhProgressFunc   progress,
-                  gpointer         progress_data,
-                  GCancellable    *cancellable,
-                  GError         **error)
+/* Loads a snapshot; a failure to write the cache is only a warning, or
+ * goes to @cache_error if that is not %NULL. */
+static BhSnapshot *
+load_snapshot (BhStore         *store,
+               BhProgressFunc   progress,
+               gpointer         progress_data,
+               GCancellable    *cancellable,
+               GError         **cache_error,
+               GError         **error)
 {
   g_autoptr(BhSnapshot) self = NULL;
   BhCacheKey key;
   gint64 started = g_get_monotonic_time ();
-
-  g_return_val_if_fail (BH_IS_STORE (store), NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   if (unix_epoch_julian == 0)
     {
@@ -1512,10 +1742,14 @@ bh_snapshot_load (BhStore         *store,
 
       report (progress, progress_data, 0.95, _("Writing the snapshot cache"));
       if (!_bh_snapshot_cache_write (self, store, &key, &local_error))
-        g_warning ("%s", local_error->message);
+        {
+          g_warning ("%s", local_error->message);
+          if (cache_error != NULL)
+            g_propagate_error (cache_error, g_steal_pointer (&local_error));
+        }
       else
-        g_debug ("Snapshot cache written after %.0f ms",
-                 (g_get_monotonic_time () - started) / 1000.0);
+        g_debug ("Snapshot cache written after %.0f ms, CPU %.1f s",
+                 (g_get_monotonic_time () - started) / 1000.0, cpu_seconds ());
     }
 
   report (progress, progress_data, 1.0, NULL);
@@ -1526,6 +1760,81 @@ bh_snapshot_load (BhStore         *store,
            (g_get_monotonic_time () - started) / 1000.0);
 
   return g_steal_pointer (&self);
+}
+
+/**
+ * bh_snapshot_load:
+ * @store: an open store
+ * @progress: (nullable): called with the progress, from this thread
+ * @progress_data: closure data for @progress
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Reads the store into memory and builds every customer's profile.
+ * The store must not be written while this runs (the engine takes a new
+ * snapshot after each import). Sales are read through extra read-only
+ * connections to the same file.
+ *
+ * What does not depend on a cut-off, the profiles with every sale
+ * included, is read from the snapshot cache (see bh-snapshot-cache.c)
+ * when it matches the store's data, and written to it after a read from
+ * the store.
+ *
+ * Returns: (transfer full): the snapshot, or %NULL with @error set
+ */
+BhSnapshot *
+bh_snapshot_load (BhStore         *store,
+                  BhProgressFunc   progress,
+                  gpointer         progress_data,
+                  GCancellable    *cancellable,
+                  GError         **error)
+{
+  g_return_val_if_fail (BH_IS_STORE (store), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return load_snapshot (store, progress, progress_data, cancellable, NULL, error);
+}
+
+/**
+ * bh_snapshot_prepare:
+ * @store: an open store
+ * @progress: (nullable): called with the progress, from this thread
+ * @progress_data: closure data for @progress
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Makes the snapshot cache match the store's data, so that the next
+ * bh_snapshot_load(), in this process or another, reads the cache
+ * instead of the whole store. An import ends with it: the import
+ * removes the cache, and without this the first open after it pays for
+ * reading twenty million sales and building a million profiles.
+ *
+ * Returns: %TRUE if the cache matches the store's data now
+ */
+gboolean
+bh_snapshot_prepare (BhStore         *store,
+                     BhProgressFunc   progress,
+                     gpointer         progress_data,
+                     GCancellable    *cancellable,
+                     GError         **error)
+{
+  g_autoptr(BhSnapshot) snapshot = NULL;
+  g_autoptr(GError) cache_error = NULL;
+
+  g_return_val_if_fail (BH_IS_STORE (store), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!(snapshot = load_snapshot (store, progress, progress_data, cancellable,
+                                  &cache_error, error)))
+    return FALSE;
+
+  if (cache_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&cache_error));
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 BhSnapshot *
@@ -1569,6 +1878,7 @@ bh_snapshot_unref (BhSnapshot *self)
   g_free (self->aspect_is_genre);
   g_free (self->aspect_idf);
   g_clear_pointer (&self->category_name, g_ptr_array_unref);
+  g_clear_pointer (&self->currencies, g_ptr_array_unref);
   g_free (self->sales);
   g_free (self->sale_start);
   g_free (self->buyer_start);

@@ -28,6 +28,11 @@ BhSnapshot *bh_snapshot_load                 (BhStore         *store,
                                               gpointer         progress_data,
                                               GCancellable    *cancellable,
                                               GError         **error);
+gboolean    bh_snapshot_prepare              (BhStore         *store,
+                                              BhProgressFunc   progress,
+                                              gpointer         progress_data,
+                                              GCancellable    *cancellable,
+                                              GError         **error);
 BhSnapshot *bh_snapshot_ref                  (BhSnapshot      *self);
 void        bh_snapshot_unref                (BhSnapshot      *self);
 guint       bh_snapshot_get_n_customers      (BhSnapshot      *self);

@@ -70,6 +70,9 @@ make_package (BhPackageStatus status)
         .avg_yearly_visits = 2.5,
         .preferred_weekday = 6,
         .preferred_category = (char *) "regular",
+        /* The first cluster's money is in francs; the others were made
+         * before figures carried a currency, counting all as euros. */
+        .currency = i == 0 ? (char *) "CHF" : NULL,
       };
 
       bh_cluster_add_topic (cluster, "composer:Bach", 3.0 - i);
@@ -123,6 +126,20 @@ show (GtkWidget *view)
   return window;
 }
 
+/* Appends the text of every label inside @widget to @text. */
+static void
+collect_labels (GtkWidget *widget,
+                GString   *text)
+{
+  if (GTK_IS_LABEL (widget))
+    g_string_append_printf (text, "%s\n", gtk_label_get_text (GTK_LABEL (widget)));
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_labels (child, text);
+}
+
 static void
 test_package_view_clusters (void)
 {
@@ -142,6 +159,18 @@ test_package_view_clusters (void)
       g_autoptr(BhCluster) cluster = g_list_model_get_item (clusters, i);
 
       g_assert_true (bh_cluster_card_get_cluster (g_ptr_array_index (cards, i)) == cluster);
+    }
+
+  /* Money shows with its currency code. */
+  for (guint i = 0; i < cards->len; i++)
+    {
+      g_autoptr(GString) text = g_string_new (NULL);
+      g_autofree char *order = g_strdup_printf ("%.2f %s", 80.0 + i, i == 0 ? "CHF" : "EUR");
+      g_autofree char *ticket = g_strdup_printf ("%.2f %s", 40.0, i == 0 ? "CHF" : "EUR");
+
+      collect_labels (g_ptr_array_index (cards, i), text);
+      g_assert_nonnull (strstr (text->str, order));
+      g_assert_nonnull (strstr (text->str, ticket));
     }
 
   /* The chart of sizes names every cluster with its size. */

@@ -71,6 +71,11 @@ typedef struct
   gint64               after_time;    /* exclude_all_after: from this time on */
   guint8              *city_flags;    /* per city: BH_LISTED_* */
 
+  /* Optional, set by the caller before selecting: every customer's
+   * _bh_build_judge() result when not included, known beforehand
+   * (evaluation builds many packages that differ in few customers). */
+  const guint8        *known_status;  /* n_customers, or NULL */
+
   guint8              *status;        /* n_customers */
   float               *score;         /* n_customers */
   guint                counts[BH_N_REASONS];

@@ -564,7 +564,10 @@ select_part (guint    part,
           continue;
         }
 
-      status = _bh_build_judge (build, c, included);
+      if (build->known_status != NULL && !included)
+        status = build->known_status[c];
+      else
+        status = _bh_build_judge (build, c, included);
       build->status[c] = status;
       if (status == BH_STATUS_MEMBER)
         select->members[part]++;

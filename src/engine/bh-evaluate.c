@@ -27,7 +27,8 @@
  * Two baselines get lists of the same size from the same eligible
  * customers (bought something before the day and not removed by a
  * default exclusion: opt-out, a ticket already held, the same series or
- * a similar event): random customers (fixed seed), and the customers who
+ * a similar event): random customers (the first of a shuffle seeded with
+ * RANDOM_SEED plus the event's place in the report), and the customers who
  * bought most events of the event's genre before the day (ties: the most
  * recent buyer first). Without a genre aspect there is no genre baseline.
  *
@@ -128,7 +129,7 @@ typedef struct
   GArray       *base_list;      /* of guint32: eligible without flags, ascending */
 
   /* scratch, all zero between events */
-  guint8       *judged;         /* n_customers */
+  guint8       *judged;         /* n_customers: BH_EVENT_* flags bought */
   guint8       *bought_later;   /* n_customers */
   guint32      *fan_count;      /* n_customers */
   guint32      *fan_last;       /* n_customers */
@@ -283,14 +284,16 @@ typedef struct
 } Saved;
 
 /* Judges again, with @build's flags, the customers who bought one of its
- * flagged events before the day; their judgements without flags go to
- * @saved. */
+ * flagged events before the day: the first of the reasons those events
+ * give, unless they opted out, or else their judgement without flags,
+ * which goes to @saved too. */
 static void
 judge_flagged (Evaluation *ev,
                BhBuild    *build,
                GArray     *saved)
 {
   BhSnapshot *snapshot = ev->snapshot;
+  guint8 *bought = ev->judged;
 
   for (guint32 x = 0; x < snapshot->n_events; x++)
     {
@@ -300,15 +303,24 @@ judge_flagged (Evaluation *ev,
       for (guint64 b = ev->before.start[x]; b < ev->before.start[x + 1]; b++)
         {
           guint32 c = ev->before.customer[b];
-          Saved entry = { c, ev->status[c] };
 
-          if (ev->judged[c])
-            continue;
+          if (bought[c] == 0)
+            {
+              Saved entry = { c, ev->status[c] };
 
-          ev->judged[c] = 1;
-          g_array_append_val (saved, entry);
-          ev->status[c] = _bh_build_judge (build, c, FALSE);
+              g_array_append_val (saved, entry);
+            }
+          bought[c] |= build->event_flags[x];
         }
+    }
+
+  for (guint i = 0; i < saved->len; i++)
+    {
+      const Saved *entry = &g_array_index (saved, Saved, i);
+
+      if (entry->status != BH_REASON_OPTED_OUT)
+        ev->status[entry->customer] = _bh_build_judge_bought (build, bought[entry->customer],
+                                                              entry->status);
     }
 }
 
@@ -444,7 +456,7 @@ evaluate_event (Evaluation   *ev,
   guint32 event = result->event;
   const char *events[] = { g_ptr_array_index (snapshot->event_ext_id, event), NULL };
   guint64 buyers = 0;
-  guint size;
+  guint size, n_eligible;
 
   definition->events = g_strdupv ((GStrv)events);
   definition->as_of = g_strdup (ev->as_of);
@@ -463,21 +475,26 @@ evaluate_event (Evaluation   *ev,
       return FALSE;
     }
 
+  g_array_set_size (members, build->n_members);
+  size = 0;
   for (guint32 c = 0; c < snapshot->n_customers; c++)
     if (build->status[c] == BH_STATUS_MEMBER)
-      g_array_append_val (members, c);
-  size = members->len;
+      ((guint32 *)(gpointer)members->data)[size++] = c;
+  g_assert (size == build->n_members);
 
   /* The eligible customers, in store order: the base ones less those
    * this event's exclusions remove. */
   eligible = g_array_sized_new (FALSE, FALSE, sizeof (guint32), ev->base_list->len);
+  g_array_set_size (eligible, ev->base_list->len);
+  n_eligible = 0;
   for (guint i = 0; i < ev->base_list->len; i++)
     {
-      guint32 c = g_array_index (ev->base_list, guint32, i);
+      guint32 c = ((const guint32 *)(gpointer)ev->base_list->data)[i];
 
       if (ev->status[c] == BH_STATUS_MEMBER)
-        g_array_append_val (eligible, c);
+        ((guint32 *)(gpointer)eligible->data)[n_eligible++] = c;
     }
+  g_array_set_size (eligible, n_eligible);
 
   result->all_buyers = ev->later.start[event + 1] - ev->later.start[event];
   for (guint64 b = ev->later.start[event]; b < ev->later.start[event + 1]; b++)
@@ -671,6 +688,7 @@ bh_builder_evaluate (BhSnapshot          *snapshot,
   g_autoptr(GArray) events = g_array_new (FALSE, FALSE, sizeof (guint32));
   g_autofree EventResult *results = NULL;
   g_auto(Evaluation) ev = { 0 };
+  g_autoptr(BhProfiles) profiles = NULL;
   Score totals[4] = { { 0 } };
   gboolean with_genre = FALSE;
   guint32 as_of_day;
@@ -706,12 +724,22 @@ bh_builder_evaluate (BhSnapshot          *snapshot,
         }
     }
 
-  if (progress != NULL)
-    progress (0.0, _("Reading the purchases before the day"), progress_data);
-
   ev.snapshot = snapshot;
   ev.as_of = as_of;
   ev.cutoff = _bh_local_midnight (as_of_day + 1);
+
+  /* Every build takes the profiles as of the day; made here, once, they
+   * stay with the snapshot while this holds them. */
+  if (progress != NULL)
+    progress (0.0, _("Computing every customer’s tastes as of the day"), progress_data);
+  if (!(profiles = _bh_snapshot_get_profiles (snapshot, ev.cutoff, cancellable)))
+    {
+      g_cancellable_set_error_if_cancelled (cancellable, error);
+      return NULL;
+    }
+
+  if (progress != NULL)
+    progress (0.1, _("Reading who bought what before and after the day"), progress_data);
   make_indexes (&ev);
 
   if (event_ids == NULL || event_ids[0] == NULL)

@@ -19,6 +19,7 @@
 #define TASTE_HALF_LIFE (730.0 * 86400)
 #define ACTIVITY_HALF_LIFE (182.0 * 86400)
 #define CONFIDENCE_EVENTS 5.0
+#define TASTE_SHARPNESS 1.5
 #define SIMILAR_THRESHOLD 0.8
 
 #define N_REASONS 10
@@ -240,7 +241,10 @@ model_new (Venue      *venue,
         }
 
       for (guint a = 0; a < m->n_aspects; a++)
-        norm += p[a] * p[a];
+        {
+          p[a] = pow (p[a], TASTE_SHARPNESS);
+          norm += p[a] * p[a];
+        }
       for (guint a = 0; a < m->n_aspects && norm > 0; a++)
         p[a] *= active / (active + CONFIDENCE_EVENTS) / sqrt (norm);
     }

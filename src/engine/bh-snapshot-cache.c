@@ -48,7 +48,8 @@
 
 #define CACHE_NAME "snapshot.cache"
 #define CACHE_MAGIC "BHSNAPC\n"
-#define CACHE_FORMAT 1
+/* 2: profile weights sharpened (TASTE_SHARPNESS in bh-snapshot.c) */
+#define CACHE_FORMAT 2
 #define CACHE_BYTE_ORDER 0x01020304u
 #define CACHE_FLOAT_CHECK 1.5f
 #define CACHE_CHUNK (8u << 20)

@@ -58,8 +58,8 @@
 #define TASTE_HALF_LIFE_SECONDS (730.0 * 86400.0)
 #define ACTIVITY_HALF_LIFE_SECONDS (182.0 * 86400.0)
 #define CONFIDENCE_EVENTS 5.0
-/* Each aspect's summed weight is raised to this power; see above. */
-#define TASTE_SHARPNESS 1.5
+/* Each aspect's summed weight w becomes w^1.5, computed as w × √w; see
+ * above. */
 #define DEFAULT_SEASON_MONTH 8
 #define DEFAULT_SEASON_DAY 1
 
@@ -1073,7 +1073,7 @@ build_profiles_part (guint    part,
 
       for (guint i = 0; i < n_touched; i++)
         {
-          sum[touched[i]] = pow (sum[touched[i]], TASTE_SHARPNESS);
+          sum[touched[i]] *= sqrt (sum[touched[i]]);
           norm += sum[touched[i]] * sum[touched[i]];
         }
       norm = sqrt (norm);

@@ -35,26 +35,8 @@ typedef struct
   GMainLoop     *loop;
   JsonNode      *report;
   GError        *error;
-  gboolean       show_progress;
-  gint64         last_progress;
+  BhCliProgress  progress;
 } ImportJob;
-
-static void
-import_progress_cb (double      fraction,
-                    const char *message,
-                    gpointer    user_data)
-{
-  ImportJob *job = user_data;
-  gint64 now = g_get_monotonic_time ();
-
-  if (!job->show_progress || message == NULL ||
-      (now - job->last_progress < G_USEC_PER_SEC / 10 && fraction < 1.0))
-    return;
-
-  job->last_progress = now;
-  fprintf (stderr, "\r\033[K%3.0f %%  %s", fraction * 100, message);
-  fflush (stderr);
-}
 
 static void
 import_thread (GTask        *task,
@@ -65,7 +47,8 @@ import_thread (GTask        *task,
   ImportJob *job = task_data;
 
   job->report = bh_import_run (job->store, (const char * const *)job->paths, job->rejects,
-                               import_progress_cb, job, cancellable, &job->error);
+                               _bh_cli_progress, &job->progress, cancellable,
+                               &job->error);
 }
 
 static void
@@ -83,8 +66,7 @@ on_sigint_cb (gpointer user_data)
 {
   ImportJob *job = user_data;
 
-  if (job->show_progress)
-    fprintf (stderr, "\r\033[K");
+  _bh_cli_progress_clear (&job->progress);
   g_printerr (_("Cancelling the import; the store stays as it was…\n"));
   g_cancellable_cancel (job->cancellable);
 
@@ -177,7 +159,7 @@ _bh_cli_import (BhCli  *cli,
   job.rejects = rejects;
   job.cancellable = cancellable;
   job.loop = loop;
-  job.show_progress = isatty (STDERR_FILENO);
+  _bh_cli_progress_init (&job.progress);
 
   sigint = g_unix_signal_add (SIGINT, on_sigint_cb, &job);
 
@@ -188,8 +170,7 @@ _bh_cli_import (BhCli  *cli,
 
   g_source_remove (sigint);
 
-  if (job.show_progress)
-    fprintf (stderr, "\r\033[K");
+  _bh_cli_progress_clear (&job.progress);
 
   if (job.report == NULL)
     {

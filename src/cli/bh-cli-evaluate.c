@@ -8,45 +8,9 @@
 
 #include "config.h"
 
-#include <stdio.h>
-#include <unistd.h>
-
 #include "bh-builder.h"
 #include "bh-cli-private.h"
 #include "bh-snapshot.h"
-
-typedef struct
-{
-  gboolean show;
-  gint64   last;
-} Progress;
-
-/* On a terminal, one line on standard error that counts up. */
-static void
-progress_cb (double      fraction,
-             const char *message,
-             gpointer    user_data)
-{
-  Progress *progress = user_data;
-  gint64 now = g_get_monotonic_time ();
-
-  if (!progress->show)
-    return;
-
-  if (message == NULL)
-    {
-      fprintf (stderr, "\r\033[K");
-      fflush (stderr);
-      return;
-    }
-
-  if (now - progress->last < G_USEC_PER_SEC / 10)
-    return;
-
-  progress->last = now;
-  fprintf (stderr, "\r\033[K%3.0f %%  %s", fraction * 100, message);
-  fflush (stderr);
-}
 
 static double
 member_double (JsonObject *object,
@@ -147,7 +111,7 @@ _bh_cli_evaluate (BhCli  *cli,
   g_autofree char *as_of = NULL;
   g_autofree char *events = NULL;
   gboolean json = FALSE;
-  Progress progress = { isatty (STDERR_FILENO), 0 };
+  BhCliProgress progress;
   GOptionEntry entries[] = {
     { "as-of", 0, 0, G_OPTION_ARG_STRING, &as_of,
       "Build as if on this day (required)", "DATE" },
@@ -182,17 +146,12 @@ _bh_cli_evaluate (BhCli  *cli,
         g_strstrip (event_ids[i]);
     }
 
-  if (!(store = _bh_cli_open_store (cli, &error)) ||
-      !(snapshot = bh_snapshot_load (store, progress_cb, &progress, NULL, &error)))
-    {
-      progress_cb (1.0, NULL, &progress);
-      return _bh_cli_fail (error);
-    }
-  progress_cb (1.0, NULL, &progress);
-
-  report = bh_builder_evaluate (snapshot, as_of, (const char * const *)event_ids,
-                                progress_cb, &progress, NULL, &error);
-  progress_cb (1.0, NULL, &progress);
+  _bh_cli_progress_init (&progress);
+  if ((store = _bh_cli_open_store (cli, &error)) &&
+      (snapshot = bh_snapshot_load (store, _bh_cli_progress, &progress, NULL, &error)))
+    report = bh_builder_evaluate (snapshot, as_of, (const char * const *)event_ids,
+                                  _bh_cli_progress, &progress, NULL, &error);
+  _bh_cli_progress_clear (&progress);
   if (report == NULL)
     return _bh_cli_fail (error);
 

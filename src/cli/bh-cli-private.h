@@ -39,6 +39,11 @@ int       _bh_cli_usage           (const char      *command,
 BhStore  *_bh_cli_open_store      (BhCli           *cli,
                                    GError         **error);
 void      _bh_cli_print_json      (JsonNode        *node);
+void      _bh_cli_append_padded   (GString         *line,
+                                   const char      *text,
+                                   int              width);
+int       _bh_cli_width           (const char * const *texts,
+                                   guint            n_texts);
 
 /* Progress on standard error: one line that counts up, on a terminal
  * only, at most ten times a second. */

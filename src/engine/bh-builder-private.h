@@ -15,6 +15,7 @@ G_BEGIN_DECLS
 typedef enum
 {
   BH_REASON_OPTED_OUT,
+  BH_REASON_NO_EMAIL,
   BH_REASON_HOLDS_TICKET,
   BH_REASON_SAME_SERIES,
   BH_REASON_SIMILAR_EVENT,
@@ -96,8 +97,9 @@ guint8     _bh_build_judge           (BhBuild             *build,
                                       gboolean             included);
 /* The reason the events a customer bought before the cut-off remove
  * them for, by the order of the reasons, from @bought, the BH_EVENT_*
- * flags of those events; @otherwise when none does. What follows an
- * opt-out in _bh_build_judge() for a customer who is not included. */
+ * flags of those events; @otherwise when none does. What follows the
+ * opt-out and no-email checks in _bh_build_judge() for a customer who is
+ * not included. */
 static inline guint8
 _bh_build_judge_bought (const BhBuild *build,
                         guint          bought,

@@ -950,10 +950,18 @@ check_undoable_locked (BhEngine  *self,
 
   if (sqlite3_column_type (find, 0) != SQLITE_NULL)
     {
+      const char *why = (const char *)sqlite3_column_text (find, 0);
+
+      /* The other reasons are stored in the language of whoever closed
+       * the merge; the store upgrade to schema 3 (bh-store.c) wrote this
+       * one in SQL, in English, so it is translated here. */
+      if (g_str_equal (why, "the store was upgraded"))
+        why = _("the store was upgraded");
+
       g_set_error (error, BH_ERROR, BH_ERROR_WRONG_STATE,
                    /* Translators: %s says why, e.g. “it was undone already”. */
                    _("Merge %" PRId64 " can no longer be undone: %s."),
-                   merge_id, (const char *)sqlite3_column_text (find, 0));
+                   merge_id, why);
       return FALSE;
     }
 

@@ -26,11 +26,12 @@
  *
  * Two baselines get lists of the same size from the same eligible
  * customers (bought something before the day and not removed by a
- * default exclusion: opt-out, a ticket already held, the same series or
- * a similar event): random customers (the first of a shuffle seeded with
- * RANDOM_SEED plus the event's place in the report), and the customers who
- * bought most events of the event's genre before the day (ties: the most
- * recent buyer first). Without a genre aspect there is no genre baseline.
+ * default exclusion: opt-out, no email address, a ticket already held,
+ * the same series or a similar event): random customers (the first of a
+ * shuffle seeded with RANDOM_SEED plus the event's place in the report),
+ * and the customers who bought most events of the event's genre before
+ * the day (ties: the most recent buyer first). Without a genre aspect
+ * there is no genre baseline.
  *
  * Without a list of events, every event dated after the day that someone
  * with history bought after the day is evaluated.
@@ -285,8 +286,9 @@ typedef struct
 
 /* Judges again, with @build's flags, the customers who bought one of its
  * flagged events before the day: the first of the reasons those events
- * give, unless they opted out, or else their judgement without flags,
- * which goes to @saved too. */
+ * give, unless a reason that comes before them (opted out, no email
+ * address) removes them anyway, or else their judgement without flags;
+ * that one goes to @saved too. */
 static void
 judge_flagged (Evaluation *ev,
                BhBuild    *build,
@@ -318,7 +320,9 @@ judge_flagged (Evaluation *ev,
     {
       const Saved *entry = &g_array_index (saved, Saved, i);
 
-      if (entry->status != BH_REASON_OPTED_OUT)
+      /* What the judge checks before the events (an opt-out, no address)
+       * still comes first. */
+      if (entry->status == BH_STATUS_MEMBER || entry->status >= BH_REASON_HOLDS_TICKET)
         ev->status[entry->customer] = _bh_build_judge_bought (build, bought[entry->customer],
                                                               entry->status);
     }

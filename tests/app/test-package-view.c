@@ -20,9 +20,9 @@
  * the view must show is known here. */
 
 static const char * const reasons[] = {
-  "opted-out", "holds-ticket", "similar-event", "price", "location"
+  "opted-out", "no-email", "holds-ticket", "similar-event", "price", "location"
 };
-static const guint reason_counts[] = { 41, 7, 19, 3, 0 };
+static const guint reason_counts[] = { 41, 12, 7, 19, 3, 0 };
 static const char * const cluster_names[] = { "Baroque lovers", "Opera nights", "Jazz & more" };
 static const guint cluster_members[] = { 120, 75, 30 };
 static const double cluster_days[] = { 34.0, 12.5, NAN };

@@ -19,6 +19,7 @@
 #define TASTE_HALF_LIFE (730.0 * 86400)
 #define ACTIVITY_HALF_LIFE (182.0 * 86400)
 #define CONFIDENCE_EVENTS 5.0
+#define TASTE_SHARPNESS 1.5
 #define SIMILAR_THRESHOLD 0.8
 
 #define N_REASONS 11
@@ -261,7 +262,10 @@ model_new (Venue      *venue,
         }
 
       for (guint a = 0; a < m->n_aspects; a++)
-        norm += p[a] * p[a];
+        {
+          p[a] = pow (p[a], TASTE_SHARPNESS);
+          norm += p[a] * p[a];
+        }
       for (guint a = 0; a < m->n_aspects && norm > 0; a++)
         p[a] *= active / (active + CONFIDENCE_EVENTS) / sqrt (norm);
     }
@@ -360,24 +364,41 @@ expected_free (Expected *x)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Expected, expected_free)
 
-/* The rules of issue 3 and bh-builder.c, written out plainly. */
-static Expected *
-model_expect (Model              *m,
-              const BhDefinition *def)
+/* The events a customer's earlier purchase of excludes them for @def:
+ * the same series or a similar event, dated in the window. */
+typedef struct
 {
-  Expected *x = g_new0 (Expected, 1);
-  guint n = g_strv_length (def->events);
-  g_autofree guint *chosen = g_new (guint, n);
-  g_autofree gboolean *same = g_new0 (gboolean, m->n_events);
-  g_autofree gboolean *similar = g_new0 (gboolean, m->n_events);
-  guint need;
+  guint     n;
+  guint    *chosen;
+  gboolean *same;
+  gboolean *similar;
+} Flags;
+
+static void
+flags_free (Flags *f)
+{
+  g_free (f->chosen);
+  g_free (f->same);
+  g_free (f->similar);
+  g_free (f);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Flags, flags_free)
+
+static Flags *
+model_flags (Model              *m,
+             const BhDefinition *def)
+{
+  Flags *f = g_new0 (Flags, 1);
   guint32 window_from, window_to;
-  gint64 before = def->exclude_all_before ? midnight (julian (def->exclude_all_before)) : 0;
-  gint64 after = def->exclude_all_after ? midnight (julian (def->exclude_all_after) + 1) : 0;
   GDate as_of, start, end, ahead;
 
-  for (guint j = 0; j < n; j++)
-    chosen[j] = model_event (m, def->events[j]);
+  f->n = g_strv_length (def->events);
+  f->chosen = g_new (guint, f->n);
+  f->same = g_new0 (gboolean, m->n_events);
+  f->similar = g_new0 (gboolean, m->n_events);
+  for (guint j = 0; j < f->n; j++)
+    f->chosen[j] = model_event (m, def->events[j]);
 
   /* seasons start on 1 August */
   g_date_clear (&as_of, 1);
@@ -394,44 +415,126 @@ model_expect (Model              *m,
   window_to = MAX (g_date_get_julian (&end), g_date_get_julian (&ahead));
 
   for (guint e = 0; e < m->n_events; e++)
-    for (guint j = 0; j < n; j++)
+    for (guint j = 0; j < f->n; j++)
       {
-        if (e == chosen[j] || m->event_day[e] < window_from || m->event_day[e] > window_to)
+        if (e == f->chosen[j] || m->event_day[e] < window_from || m->event_day[e] > window_to)
           continue;
-        if (m->series[e] && m->series[chosen[j]] &&
-            g_str_equal (m->series[e], m->series[chosen[j]]))
-          same[e] = TRUE;
-        if (model_similarity (m, e, chosen[j]) >= SIMILAR_THRESHOLD)
-          similar[e] = TRUE;
+        if (m->series[e] && m->series[f->chosen[j]] &&
+            g_str_equal (m->series[e], m->series[f->chosen[j]]))
+          f->same[e] = TRUE;
+        if (model_similarity (m, e, f->chosen[j]) >= SIMILAR_THRESHOLD)
+          f->similar[e] = TRUE;
       }
-  for (guint j = 0; j < n; j++)
-    same[chosen[j]] = similar[chosen[j]] = FALSE;
+  for (guint j = 0; j < f->n; j++)
+    f->same[f->chosen[j]] = f->similar[f->chosen[j]] = FALSE;
 
-  need = def->mode == BH_MODE_INCLUSIVE ? n : MAX (1, (guint)ceil (def->quorum * n - 1e-9));
+  return f;
+}
+
+/* The first reason that removes customer @c, or MEMBER. */
+static int
+model_judge (Model              *m,
+             const BhDefinition *def,
+             const Flags        *f,
+             guint               c,
+             gboolean            included)
+{
+  const char *id = m->customer_ext[c];
+  gboolean excluded = in_list ((const char * const *)def->exclude_ids, id);
+  gboolean holds = FALSE, bought_same = FALSE, bought_similar = FALSE;
+  gboolean all_before = TRUE, all_after = TRUE;
+  double paid = 0, tickets = 0;
+  guint comparable = 0, discounted = 0;
+  gint64 before = def->exclude_all_before ? midnight (julian (def->exclude_all_before)) : 0;
+  gint64 after = def->exclude_all_after ? midnight (julian (def->exclude_all_after) + 1) : 0;
+
+  for (guint k = 0; k < m->sales->len; k++)
+    {
+      Sale *s = &g_array_index (m->sales, Sale, k);
+
+      if (s->customer != c || s->purchased >= m->cutoff || s->quantity <= 0)
+        continue;
+
+      for (guint j = 0; j < f->n; j++)
+        holds |= s->event == f->chosen[j];
+      bought_same |= f->same[s->event];
+      bought_similar |= f->similar[s->event];
+      all_before &= s->purchased < before;
+      all_after &= s->purchased >= after;
+      if (s->priced)
+        {
+          paid += s->price / 100.0 * s->quantity;
+          tickets += s->quantity;
+          if (s->based)
+            {
+              comparable++;
+              discounted += s->price < s->base;
+            }
+        }
+    }
+
+  if (m->opt_out[c])
+    return 0;
+  if (m->no_email[c])
+    return 1;
+  if (included)
+    return excluded ? 5 : MEMBER;
+  if (holds)
+    return 2;
+  if (bought_same && def->exclude_same_series)
+    return 3;
+  if (bought_similar && def->exclude_similar)
+    return 4;
+  if (excluded)
+    return 5;
+  if ((def->exclude_all_before && all_before) || (def->exclude_all_after && all_after))
+    return 6;
+  if (tickets > 0 &&
+      ((def->min_avg_price >= 0 && paid / tickets < def->min_avg_price) ||
+       (def->max_avg_price >= 0 && paid / tickets > def->max_avg_price)))
+    return 7;
+  if (def->exclude_discount_only && comparable > 0 && discounted == comparable)
+    return 8;
+  if (((def->include_post_codes || def->include_cities) &&
+       !prefix_in ((const char * const *)def->include_post_codes, m->post_code[c]) &&
+       !city_in ((const char * const *)def->include_cities, m->city[c])) ||
+      prefix_in ((const char * const *)def->exclude_post_codes, m->post_code[c]) ||
+      city_in ((const char * const *)def->exclude_cities, m->city[c]))
+    return 9;
+
+  return MEMBER;
+}
+
+/* The rules of issue 3 and bh-builder.c, written out plainly. */
+static Expected *
+model_expect (Model              *m,
+              const BhDefinition *def)
+{
+  Expected *x = g_new0 (Expected, 1);
+  g_autoptr(Flags) f = model_flags (m, def);
+  guint need;
+
+  need = def->mode == BH_MODE_INCLUSIVE ? f->n : MAX (1, (guint)ceil (def->quorum * f->n - 1e-9));
   x->status = g_new (int, m->n_customers);
   x->score = g_new0 (double, m->n_customers);
 
   for (guint c = 0; c < m->n_customers; c++)
     {
-      const char *id = m->customer_ext[c];
-      gboolean included = in_list ((const char * const *)def->include_ids, id);
-      gboolean excluded = in_list ((const char * const *)def->exclude_ids, id);
-      gboolean holds = FALSE, bought_same = FALSE, bought_similar = FALSE;
-      gboolean all_before = TRUE, all_after = TRUE;
-      double sum = 0, paid = 0, tickets = 0;
-      guint interested = 0, comparable = 0, discounted = 0;
-      int status = MEMBER;
+      gboolean included = in_list ((const char * const *)def->include_ids, m->customer_ext[c]);
+      double sum = 0;
+      guint interested = 0;
+      int status;
 
-      for (guint j = 0; j < n; j++)
+      for (guint j = 0; j < f->n; j++)
         {
-          double interest = model_interest (m, c, chosen[j]);
+          double interest = model_interest (m, c, f->chosen[j]);
 
           sum += interest;
           interested += interest > 0 && interest >= def->threshold;
           if (fabs (interest - def->threshold) < 1e-5)
             x->borderline++;
         }
-      x->score[c] = sum / n;
+      x->score[c] = sum / f->n;
 
       if (interested < need && !included)
         {
@@ -439,60 +542,7 @@ model_expect (Model              *m,
           continue;
         }
 
-      for (guint k = 0; k < m->sales->len; k++)
-        {
-          Sale *s = &g_array_index (m->sales, Sale, k);
-
-          if (s->customer != c || s->purchased >= m->cutoff || s->quantity <= 0)
-            continue;
-
-          for (guint j = 0; j < n; j++)
-            holds |= s->event == chosen[j];
-          bought_same |= same[s->event];
-          bought_similar |= similar[s->event];
-          all_before &= s->purchased < before;
-          all_after &= s->purchased >= after;
-          if (s->priced)
-            {
-              paid += s->price / 100.0 * s->quantity;
-              tickets += s->quantity;
-              if (s->based)
-                {
-                  comparable++;
-                  discounted += s->price < s->base;
-                }
-            }
-        }
-
-      if (m->opt_out[c])
-        status = 0;
-      else if (m->no_email[c])
-        status = 1;
-      else if (included)
-        status = excluded ? 5 : MEMBER;
-      else if (holds)
-        status = 2;
-      else if (bought_same && def->exclude_same_series)
-        status = 3;
-      else if (bought_similar && def->exclude_similar)
-        status = 4;
-      else if (excluded)
-        status = 5;
-      else if ((def->exclude_all_before && all_before) || (def->exclude_all_after && all_after))
-        status = 6;
-      else if (tickets > 0 &&
-               ((def->min_avg_price >= 0 && paid / tickets < def->min_avg_price) ||
-                (def->max_avg_price >= 0 && paid / tickets > def->max_avg_price)))
-        status = 7;
-      else if (def->exclude_discount_only && comparable > 0 && discounted == comparable)
-        status = 8;
-      else if (((def->include_post_codes || def->include_cities) &&
-                !prefix_in ((const char * const *)def->include_post_codes, m->post_code[c]) &&
-                !city_in ((const char * const *)def->include_cities, m->city[c])) ||
-               prefix_in ((const char * const *)def->exclude_post_codes, m->post_code[c]) ||
-               city_in ((const char * const *)def->exclude_cities, m->city[c]))
-        status = 9;
-
+      status = model_judge (m, def, f, c, included);
       x->status[c] = status;
       if (status == MEMBER)
         x->members++;
@@ -1267,6 +1317,279 @@ test_snapshot_empty (void)
   venue_remove_dir (dir);
 }
 
+/* Evaluation, recomputed plainly: the random list's seed is the one
+ * documented in bh-evaluate.c, plus the event's place in the report. */
+#define EVALUATE_RANDOM_SEED 7411
+
+typedef struct
+{
+  guint  customer;
+  guint  count;
+  gint64 last;
+} Fan;
+
+static int
+compare_fans (gconstpointer a,
+              gconstpointer b)
+{
+  const Fan *fa = a;
+  const Fan *fb = b;
+
+  if (fa->count != fb->count)
+    return fa->count > fb->count ? -1 : 1;
+  if (fa->last != fb->last)
+    return fa->last > fb->last ? -1 : 1;
+
+  return fa->customer < fb->customer ? -1 : 1;
+}
+
+typedef struct
+{
+  guint64 size;
+  guint64 hits;
+  guint64 buyers;
+} Tally;
+
+static void
+assert_tally (JsonObject  *object,
+              const char  *name,
+              const Tally *tally)
+{
+  JsonObject *score = json_object_get_object_member (object, name);
+
+  g_assert_cmpint (json_object_get_int_member (score, "size"), ==, tally->size);
+  g_assert_cmpint (json_object_get_int_member (score, "hits"), ==, tally->hits);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (score, "precision"),
+                                  tally->size ? (double)tally->hits / tally->size : 0, 1e-12);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (score, "recall"),
+                                  tally->buyers ? (double)tally->hits / tally->buyers : 0,
+                                  1e-12);
+}
+
+static void
+add_tally (Tally       *total,
+           const Tally *tally)
+{
+  total->size += tally->size;
+  total->hits += tally->hits;
+  total->buyers += tally->buyers;
+}
+
+typedef struct
+{
+  Model      *m;
+  BhSnapshot *snapshot;
+  gboolean   *history;   /* per customer: bought something before the day */
+  gboolean   *later;     /* customer × event: bought it on or after the day */
+  gboolean   *genre;     /* event × aspect: a genre of the event */
+} Evaluation;
+
+/* Checks one event of a report against the plain recomputation. */
+static void
+check_evaluated_event (Evaluation *ev,
+                       JsonObject *row,
+                       guint       e,
+                       guint       number,
+                       Tally      *totals)
+{
+  Model *m = ev->m;
+  g_autoptr(BhDefinition) def = definition (AS_OF, m->event_ext[e]);
+  g_autoptr(BhBuildResult) result = run (ev->snapshot, def);
+  g_autoptr(Flags) f = model_flags (m, def);
+  g_autoptr(GArray) eligible = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GArray) fans = g_array_new (FALSE, FALSE, sizeof (Fan));
+  g_autoptr(GRand) rand = g_rand_new_with_seed (EVALUATE_RANDOM_SEED + number);
+  gboolean has_genre = FALSE;
+  guint64 all = 0;
+  Tally backhaul = { 0 }, random = { 0 }, genre = { 0 };
+
+  g_assert_cmpstr (json_object_get_string_member (row, "event_id"), ==, m->event_ext[e]);
+
+  for (guint c = 0; c < m->n_customers; c++)
+    {
+      all += ev->later[c * m->n_events + e];
+      backhaul.buyers += ev->later[c * m->n_events + e] && ev->history[c];
+    }
+  g_assert_cmpint (json_object_get_int_member (row, "later_buyers"), ==, all);
+  g_assert_cmpint (json_object_get_int_member (row, "later_buyers_with_history"), ==,
+                   backhaul.buyers);
+  random.buyers = genre.buyers = backhaul.buyers;
+
+  /* The package's members. */
+  backhaul.size = result->members->len;
+  for (guint i = 0; i < result->members->len; i++)
+    {
+      guint c = g_array_index (result->members, BhBuildMember, i).customer;
+
+      backhaul.hits += ev->later[c * m->n_events + e] && ev->history[c];
+    }
+
+  /* Eligible: history, and no default exclusion. */
+  for (guint c = 0; c < m->n_customers; c++)
+    if (ev->history[c] && model_judge (m, def, f, c, FALSE) == MEMBER)
+      g_array_append_val (eligible, c);
+
+  /* Random: the first of a seeded shuffle of the eligible customers. */
+  random.size = MIN (backhaul.size, eligible->len);
+  for (guint i = 0; i < random.size; i++)
+    {
+      guint j = i + g_rand_int_range (rand, 0, (gint32)(eligible->len - i));
+      guint swap = g_array_index (eligible, guint, i);
+      guint c;
+
+      g_array_index (eligible, guint, i) = g_array_index (eligible, guint, j);
+      g_array_index (eligible, guint, j) = swap;
+      c = g_array_index (eligible, guint, i);
+      random.hits += ev->later[c * m->n_events + e];
+    }
+
+  /* Genre: eligible customers by the other events of a genre of this
+   * one they bought before the day, then by the latest such purchase. */
+  for (guint a = 0; a < m->n_aspects; a++)
+    has_genre |= ev->genre[e * m->n_aspects + a];
+
+  for (guint i = 0; i < eligible->len && has_genre; i++)
+    {
+      Fan fan = { g_array_index (eligible, guint, i), 0, 0 };
+      g_autofree gboolean *counted = g_new0 (gboolean, m->n_events);
+
+      for (guint k = 0; k < m->sales->len; k++)
+        {
+          Sale *s = &g_array_index (m->sales, Sale, k);
+          gboolean shares = FALSE;
+
+          if (s->customer != fan.customer || s->event == e || s->purchased >= m->cutoff ||
+              s->quantity <= 0)
+            continue;
+
+          for (guint a = 0; a < m->n_aspects; a++)
+            shares |= ev->genre[e * m->n_aspects + a] && ev->genre[s->event * m->n_aspects + a];
+          if (!shares)
+            continue;
+
+          fan.count += !counted[s->event];
+          counted[s->event] = TRUE;
+          fan.last = MAX (fan.last, s->purchased);
+        }
+
+      if (fan.count > 0)
+        g_array_append_val (fans, fan);
+    }
+  g_array_sort (fans, compare_fans);
+  genre.size = MIN (backhaul.size, fans->len);
+  for (guint i = 0; i < genre.size; i++)
+    genre.hits += ev->later[g_array_index (fans, Fan, i).customer * m->n_events + e];
+
+  assert_tally (row, "backhaul", &backhaul);
+  assert_tally (row, "random", &random);
+  add_tally (&totals[0], &backhaul);
+  add_tally (&totals[1], &random);
+  if (has_genre)
+    {
+      assert_tally (row, "genre", &genre);
+      add_tally (&totals[2], &backhaul);
+      add_tally (&totals[3], &genre);
+    }
+  else
+    {
+      g_assert_true (json_object_get_null_member (row, "genre"));
+    }
+}
+
+static void
+check_evaluation (Evaluation *ev,
+                  JsonNode   *report,
+                  GArray     *events)
+{
+  JsonObject *root = json_node_get_object (report);
+  JsonArray *rows = json_object_get_array_member (root, "events");
+  JsonObject *overall = json_object_get_object_member (root, "overall");
+  JsonObject *genre_events = json_object_get_object_member (overall, "genre_events");
+  Tally totals[4] = { { 0 } };
+
+  g_assert_cmpstr (json_object_get_string_member (root, "as_of"), ==, AS_OF);
+  g_assert_cmpuint (json_array_get_length (rows), ==, events->len);
+  for (guint i = 0; i < events->len; i++)
+    check_evaluated_event (ev, json_array_get_object_element (rows, i),
+                           g_array_index (events, guint, i), i, totals);
+
+  g_assert_cmpint (json_object_get_int_member (overall, "events"), ==, events->len);
+  assert_tally (overall, "backhaul", &totals[0]);
+  assert_tally (overall, "random", &totals[1]);
+  assert_tally (genre_events, "backhaul", &totals[2]);
+  assert_tally (genre_events, "genre", &totals[3]);
+  g_assert_cmpuint (totals[0].hits, >, 0);
+  g_assert_cmpuint (totals[3].hits, >, 0);
+}
+
+static void
+test_builder_evaluate (void)
+{
+  Venue *v = venue ();
+  g_autoptr(BhSnapshot) snapshot = venue_snapshot (v);
+  g_autoptr(Model) m = model_new (v, AS_OF);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GArray) events = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(JsonNode) report = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *chosen[] = { "E050", "E030", "E047", NULL };
+  Evaluation ev = { m, snapshot, NULL, NULL, NULL };
+
+  ev.history = g_new0 (gboolean, m->n_customers);
+  ev.later = g_new0 (gboolean, m->n_customers * m->n_events);
+  ev.genre = g_new0 (gboolean, m->n_events * m->n_aspects);
+  for (guint k = 0; k < m->sales->len; k++)
+    {
+      Sale *s = &g_array_index (m->sales, Sale, k);
+
+      if (s->quantity <= 0)
+        continue;
+      if (s->purchased < m->cutoff)
+        ev.history[s->customer] = TRUE;
+      else
+        ev.later[s->customer * m->n_events + s->event] = TRUE;
+    }
+
+  stmt = venue_prepare (v, "SELECT event_id - 1, aspect_id - 1 FROM event_aspect "
+                           "JOIN aspect ON aspect.id = aspect_id WHERE aspect.kind = 'genre'");
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    ev.genre[sqlite3_column_int (stmt, 0) * m->n_aspects + sqlite3_column_int (stmt, 1)] = TRUE;
+
+  /* Every event after the day that a customer with history bought after
+   * it, in the store's order. */
+  for (guint e = 0; e < m->n_events; e++)
+    {
+      gboolean bought = FALSE;
+
+      for (guint c = 0; c < m->n_customers; c++)
+        bought |= ev.later[c * m->n_events + e] && ev.history[c];
+      if (m->event_day[e] > m->as_of_day && bought)
+        g_array_append_val (events, e);
+    }
+  g_assert_cmpuint (events->len, >=, 5);
+
+  report = bh_builder_evaluate (snapshot, AS_OF, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  check_evaluation (&ev, report, events);
+  g_clear_pointer (&report, json_node_unref);
+
+  /* Chosen events, one before the day among them, in the given order. */
+  g_array_set_size (events, 0);
+  for (guint i = 0; chosen[i] != NULL; i++)
+    {
+      guint e = model_event (m, chosen[i]);
+
+      g_array_append_val (events, e);
+    }
+  report = bh_builder_evaluate (snapshot, AS_OF, chosen, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  check_evaluation (&ev, report, events);
+
+  g_free (ev.history);
+  g_free (ev.later);
+  g_free (ev.genre);
+}
+
 typedef struct
 {
   BhSnapshot   *snapshot;
@@ -1344,6 +1667,7 @@ main (int   argc,
   g_test_add_func ("/builder/clusters", test_builder_clusters);
   g_test_add_func ("/builder/season-start", test_builder_season_start);
   g_test_add_func ("/builder/threads", test_builder_threads);
+  g_test_add_func ("/builder/evaluate", test_builder_evaluate);
 
   status = g_test_run ();
   g_clear_pointer (&shared_venue, venue_free);

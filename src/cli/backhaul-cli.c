@@ -10,6 +10,7 @@
 
 #include <locale.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <json-glib/json-glib.h>
 
 #include "bh-cli-private.h"
@@ -138,6 +139,40 @@ _bh_cli_print_json (JsonNode *node)
   json_generator_set_root (generator, node);
   text = json_generator_to_data (generator, NULL);
   g_print ("%s\n", text);
+}
+
+void
+_bh_cli_progress_init (BhCliProgress *progress)
+{
+  progress->show = isatty (STDERR_FILENO);
+  progress->last = 0;
+}
+
+void
+_bh_cli_progress (double      fraction,
+                  const char *message,
+                  gpointer    user_data)
+{
+  BhCliProgress *progress = user_data;
+  gint64 now = g_get_monotonic_time ();
+
+  if (!progress->show || message == NULL ||
+      (now - progress->last < G_USEC_PER_SEC / 10 && fraction < 1.0))
+    return;
+
+  progress->last = now;
+  fprintf (stderr, "\r\033[K%3.0f %%  %s", fraction * 100, message);
+  fflush (stderr);
+}
+
+void
+_bh_cli_progress_clear (BhCliProgress *progress)
+{
+  if (!progress->show)
+    return;
+
+  fprintf (stderr, "\r\033[K");
+  fflush (stderr);
 }
 
 static void

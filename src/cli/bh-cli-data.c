@@ -40,26 +40,8 @@ typedef struct
   gint           imported;
   GError        *prepare_error;
   double         prepare_seconds;
-  gboolean       show_progress;
-  gint64         last_progress;
+  BhCliProgress  progress;
 } ImportJob;
-
-static void
-import_progress_cb (double      fraction,
-                    const char *message,
-                    gpointer    user_data)
-{
-  ImportJob *job = user_data;
-  gint64 now = g_get_monotonic_time ();
-
-  if (!job->show_progress || message == NULL ||
-      (now - job->last_progress < G_USEC_PER_SEC / 10 && fraction < 1.0))
-    return;
-
-  job->last_progress = now;
-  fprintf (stderr, "\r\033[K%3.0f %%  %s", fraction * 100, message);
-  fflush (stderr);
-}
 
 static void
 import_thread (GTask        *task,
@@ -71,7 +53,8 @@ import_thread (GTask        *task,
   gint64 started;
 
   job->report = bh_import_run (job->store, (const char * const *)job->paths, job->rejects,
-                               import_progress_cb, job, cancellable, &job->error);
+                               _bh_cli_progress, &job->progress, cancellable,
+                               &job->error);
   if (job->report == NULL)
     return;
 
@@ -79,7 +62,7 @@ import_thread (GTask        *task,
    * cache instead of every sale. */
   g_atomic_int_set (&job->imported, TRUE);
   started = g_get_monotonic_time ();
-  if (bh_snapshot_prepare (job->store, import_progress_cb, job, cancellable,
+  if (bh_snapshot_prepare (job->store, _bh_cli_progress, &job->progress, cancellable,
                            &job->prepare_error))
     job->prepare_seconds = (g_get_monotonic_time () - started) / (double)G_USEC_PER_SEC;
 }
@@ -99,8 +82,7 @@ on_sigint_cb (gpointer user_data)
 {
   ImportJob *job = user_data;
 
-  if (job->show_progress)
-    fprintf (stderr, "\r\033[K");
+  _bh_cli_progress_clear (&job->progress);
   if (g_atomic_int_get (&job->imported))
     g_printerr (_("Stopping the preparation for builds; the import is stored…\n"));
   else
@@ -199,7 +181,7 @@ _bh_cli_import (BhCli  *cli,
   job.rejects = rejects;
   job.cancellable = cancellable;
   job.loop = loop;
-  job.show_progress = isatty (STDERR_FILENO);
+  _bh_cli_progress_init (&job.progress);
 
   sigint = g_unix_signal_add (SIGINT, on_sigint_cb, &job);
 
@@ -210,8 +192,7 @@ _bh_cli_import (BhCli  *cli,
 
   g_source_remove (sigint);
 
-  if (job.show_progress)
-    fprintf (stderr, "\r\033[K");
+  _bh_cli_progress_clear (&job.progress);
 
   if (job.report == NULL)
     {

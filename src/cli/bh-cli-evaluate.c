@@ -162,6 +162,7 @@ _bh_cli_evaluate (BhCli  *cli,
   g_autofree char *as_of = NULL;
   g_autofree char *events = NULL;
   gboolean json = FALSE;
+  BhCliProgress progress;
   GOptionEntry entries[] = {
     { "as-of", 0, 0, G_OPTION_ARG_STRING, &as_of,
       N_("Build as if on this day (required)"), N_("DATE") },
@@ -196,10 +197,13 @@ _bh_cli_evaluate (BhCli  *cli,
         g_strstrip (event_ids[i]);
     }
 
-  if (!(store = _bh_cli_open_store (cli, &error)) ||
-      !(snapshot = bh_snapshot_load (store, NULL, NULL, NULL, &error)) ||
-      !(report = bh_builder_evaluate (snapshot, as_of, (const char * const *)event_ids,
-                                      NULL, NULL, NULL, &error)))
+  _bh_cli_progress_init (&progress);
+  if ((store = _bh_cli_open_store (cli, &error)) &&
+      (snapshot = bh_snapshot_load (store, _bh_cli_progress, &progress, NULL, &error)))
+    report = bh_builder_evaluate (snapshot, as_of, (const char * const *)event_ids,
+                                  _bh_cli_progress, &progress, NULL, &error);
+  _bh_cli_progress_clear (&progress);
+  if (report == NULL)
     return _bh_cli_fail (error);
 
   if (json)

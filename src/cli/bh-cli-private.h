@@ -45,6 +45,22 @@ void      _bh_cli_append_padded   (GString         *line,
 int       _bh_cli_width           (const char * const *texts,
                                    guint            n_texts);
 
+/* Progress on standard error: one line that counts up, on a terminal
+ * only, at most ten times a second. */
+typedef struct
+{
+  gboolean show;
+  gint64   last;
+} BhCliProgress;
+
+void      _bh_cli_progress_init   (BhCliProgress   *progress);
+/* A BhProgressFunc; @user_data is a BhCliProgress. */
+void      _bh_cli_progress        (double           fraction,
+                                   const char      *message,
+                                   gpointer         user_data);
+/* Wipes the line, if one is shown. */
+void      _bh_cli_progress_clear  (BhCliProgress   *progress);
+
 /* bh-cli-data.c */
 int _bh_cli_import    (BhCli *cli, int argc, char **argv);
 int _bh_cli_stats     (BhCli *cli, int argc, char **argv);

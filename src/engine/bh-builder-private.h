@@ -72,6 +72,11 @@ typedef struct
   gint64               after_time;    /* exclude_all_after: from this time on */
   guint8              *city_flags;    /* per city: BH_LISTED_* */
 
+  /* Optional, set by the caller before selecting: every customer's
+   * _bh_build_judge() result when not included, known beforehand
+   * (evaluation builds many packages that differ in few customers). */
+  const guint8        *known_status;  /* n_customers, or NULL */
+
   guint8              *status;        /* n_customers */
   float               *score;         /* n_customers */
   guint                counts[BH_N_REASONS];
@@ -90,6 +95,26 @@ gboolean   _bh_build_select          (BhBuild             *build,
 guint8     _bh_build_judge           (BhBuild             *build,
                                       guint32              customer,
                                       gboolean             included);
+/* The reason the events a customer bought before the cut-off remove
+ * them for, by the order of the reasons, from @bought, the BH_EVENT_*
+ * flags of those events; @otherwise when none does. What follows the
+ * opt-out and no-email checks in _bh_build_judge() for a customer who is
+ * not included. */
+static inline guint8
+_bh_build_judge_bought (const BhBuild *build,
+                        guint          bought,
+                        guint8         otherwise)
+{
+  if (bought & BH_EVENT_CHOSEN)
+    return BH_REASON_HOLDS_TICKET;
+  if ((bought & BH_EVENT_SAME_SERIES) && build->definition->exclude_same_series)
+    return BH_REASON_SAME_SERIES;
+  if ((bought & BH_EVENT_SIMILAR) && build->definition->exclude_similar)
+    return BH_REASON_SIMILAR_EVENT;
+
+  return otherwise;
+}
+
 /* The similarity of two events' aspect vectors, 0 to 1. */
 double     _bh_event_similarity      (BhSnapshot          *snapshot,
                                       guint32              a,

@@ -373,7 +373,8 @@ _bh_build_judge (BhBuild  *build,
   BhSnapshot *snapshot = build->snapshot;
   const BhDefinition *definition = build->definition;
   gboolean listed_out = build->listed && (build->listed[customer] & BH_LISTED_EXCLUDE);
-  gboolean holds = FALSE, same = FALSE, similar = FALSE;
+  guint bought = 0;
+  guint8 reason;
   gboolean any_after_before = FALSE, any_before_after = FALSE;
   gint64 paid = 0, tickets = 0;
   guint comparable = 0, discounted = 0;
@@ -389,15 +390,11 @@ _bh_build_judge (BhBuild  *build,
   for (guint64 s = snapshot->sale_start[customer]; s < snapshot->sale_start[customer + 1]; s++)
     {
       const BhSale *sale = &snapshot->sales[s];
-      guint8 flags;
 
       if (!_bh_sale_before (sale, build->cutoff))
         continue;
 
-      flags = build->event_flags[sale->event];
-      holds |= (flags & BH_EVENT_CHOSEN) != 0;
-      same |= (flags & BH_EVENT_SAME_SERIES) != 0;
-      similar |= (flags & BH_EVENT_SIMILAR) != 0;
+      bought |= build->event_flags[sale->event];
 
       any_after_before |= (gint64)sale->purchased >= build->before_time;
       any_before_after |= (gint64)sale->purchased < build->after_time;
@@ -415,12 +412,8 @@ _bh_build_judge (BhBuild  *build,
         }
     }
 
-  if (holds)
-    return BH_REASON_HOLDS_TICKET;
-  if (same && definition->exclude_same_series)
-    return BH_REASON_SAME_SERIES;
-  if (similar && definition->exclude_similar)
-    return BH_REASON_SIMILAR_EVENT;
+  if ((reason = _bh_build_judge_bought (build, bought, BH_STATUS_MEMBER)) != BH_STATUS_MEMBER)
+    return reason;
   if (listed_out)
     return BH_REASON_EXCLUDED_ID;
 
@@ -568,7 +561,10 @@ select_part (guint    part,
           continue;
         }
 
-      status = _bh_build_judge (build, c, included);
+      if (build->known_status != NULL && !included)
+        status = build->known_status[c];
+      else
+        status = _bh_build_judge (build, c, included);
       build->status[c] = status;
       if (status == BH_STATUS_MEMBER)
         select->members[part]++;

@@ -50,8 +50,8 @@
 #define CACHE_NAME "snapshot.cache"
 #define CACHE_MAGIC "BHSNAPC\n"
 /* 2: customer_no_email; 3: the sales' currencies, and prices only in
- * the main one */
-#define CACHE_FORMAT 3
+ * the main one; 4: profile weights sharpened (bh-snapshot.c) */
+#define CACHE_FORMAT 4
 #define CACHE_BYTE_ORDER 0x01020304u
 #define CACHE_FLOAT_CHECK 1.5f
 #define CACHE_CHUNK (8u << 20)

@@ -54,22 +54,6 @@ enum {
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
-static const char *
-weekday_name (int weekday)
-{
-  switch (weekday)
-    {
-    case 1: return _("Mondays");
-    case 2: return _("Tuesdays");
-    case 3: return _("Wednesdays");
-    case 4: return _("Thursdays");
-    case 5: return _("Fridays");
-    case 6: return _("Saturdays");
-    case 7: return _("Sundays");
-    default: return NULL;
-    }
-}
-
 static void
 add_figure (BhClusterCard *self,
             int            row,
@@ -104,7 +88,7 @@ fill_figures (BhClusterCard *self)
   g_autofree char *ahead = NULL;
   g_autofree char *visits = NULL;
   g_autofree char *prefers = NULL;
-  const char *weekday = weekday_name (figures->preferred_weekday);
+  const char *weekday = bh_cluster_weekday_label (figures->preferred_weekday);
   int row = 0;
 
   order = g_strdup_printf (_("%s on average, %s median"), average, median);

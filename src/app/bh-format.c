@@ -29,28 +29,6 @@ bh_format_mode (BhMode mode)
     }
 }
 
-const char *
-bh_format_status (BhPackageStatus status)
-{
-  switch (status)
-    {
-    case BH_PACKAGE_STATUS_IN_PROGRESS:
-      return C_("package status", "In progress");
-
-    case BH_PACKAGE_STATUS_DONE:
-      return C_("package status", "Done");
-
-    case BH_PACKAGE_STATUS_FAILED:
-      return C_("package status", "Failed");
-
-    case BH_PACKAGE_STATUS_EXPIRED:
-      return C_("package status", "Expired");
-
-    default:
-      g_return_val_if_reached (NULL);
-    }
-}
-
 char *
 bh_format_count (guint count)
 {

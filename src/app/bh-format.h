@@ -15,7 +15,6 @@ G_BEGIN_DECLS
 
 /* Words and figures as the interface shows them, translated. */
 const char *bh_format_mode     (BhMode           mode);
-const char *bh_format_status   (BhPackageStatus  status);
 /* "12 345", grouped as the locale groups thousands. */
 char       *bh_format_count    (guint            count);
 /* "84.50 EUR": two decimals as the locale writes them, then the ISO 4217

@@ -148,7 +148,7 @@ package_dup_status_label (GtkListItem *item,
     /* Translators: a failed build in the package list, with its reason */
     return g_strdup_printf (_("Failed: %s"), bh_package_get_failure (package));
 
-  return g_strdup (bh_format_status (status));
+  return g_strdup (bh_package_status_label (status));
 }
 
 static gboolean

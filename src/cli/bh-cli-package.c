@@ -293,23 +293,6 @@ print_money (GString                *line,
     }
 }
 
-static const char *
-weekday_name (guint weekday)
-{
-  switch (weekday)
-    {
-    /* Translators: as in “Prefers Saturdays”. */
-    case 1: return _("Mondays");
-    case 2: return _("Tuesdays");
-    case 3: return _("Wednesdays");
-    case 4: return _("Thursdays");
-    case 5: return _("Fridays");
-    case 6: return _("Saturdays");
-    case 7: return _("Sundays");
-    default: return NULL;
-    }
-}
-
 static void
 print_cluster (BhCluster *cluster)
 {
@@ -318,7 +301,7 @@ print_cluster (BhCluster *cluster)
   g_autoptr(GString) line = g_string_new ("     ");
   g_autoptr(GString) top_label = g_string_new (NULL);
   GArray *top_events = bh_cluster_get_top_events (cluster);
-  const char *weekday = weekday_name (f->preferred_weekday);
+  const char *weekday = bh_cluster_weekday_label (f->preferred_weekday);
   /* Translators: labels the first of a cluster's top events; the others
    * follow on the lines below, aligned to it. */
   const char *top_events_label = _("Top events:");
@@ -385,26 +368,6 @@ print_cluster (BhCluster *cluster)
     }
 }
 
-/* The status as people read it; bh_package_status_to_string() gives
- * the key of the JSON. */
-static const char *
-status_label (BhPackageStatus status)
-{
-  switch (status)
-    {
-    case BH_PACKAGE_STATUS_IN_PROGRESS:
-      return C_("package status", "In progress");
-    case BH_PACKAGE_STATUS_DONE:
-      return C_("package status", "Done");
-    case BH_PACKAGE_STATUS_FAILED:
-      return C_("package status", "Failed");
-    case BH_PACKAGE_STATUS_EXPIRED:
-      return C_("package status", "Expired");
-    default:
-      return bh_package_status_to_string (status);
-    }
-}
-
 static char *
 format_time (GDateTime *time)
 {
@@ -431,7 +394,7 @@ print_package (BhPackage *package)
 
   /* Translators: package id, title and status. */
   g_print (_("Package %" PRId64 " “%s”: %s\n"), (int64_t)bh_package_get_id (package),
-           bh_package_get_title (package), status_label (status));
+           bh_package_get_title (package), bh_package_status_label (status));
 
   if (status == BH_PACKAGE_STATUS_FAILED)
     {
@@ -680,7 +643,7 @@ _bh_cli_packages (BhCli  *cli,
   widths[5] = 0;
   for (guint i = 0; i < packages->len; i++)
     {
-      const char *status_text = status_label (bh_package_get_status (packages->pdata[i]));
+      const char *status_text = bh_package_status_label (bh_package_get_status (packages->pdata[i]));
 
       widths[1] = MIN (widths[1], -_bh_cli_width (&status_text, 1));
     }
@@ -694,7 +657,7 @@ _bh_cli_packages (BhCli  *cli,
       g_autofree char *built = format_time (bh_package_get_built (package));
       g_autofree char *expires = format_time (bh_package_get_expires (package));
       const char *cells[] = {
-        id, status_label (bh_package_get_status (package)), members, built, expires,
+        id, bh_package_status_label (bh_package_get_status (package)), members, built, expires,
         bh_package_get_title (package),
       };
 

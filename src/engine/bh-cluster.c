@@ -12,6 +12,7 @@
 
 #include "bh-cluster.h"
 #include "bh-error.h"
+#include "bh-i18n.h"
 
 #define MAX_TOPICS     5
 #define MAX_TOP_EVENTS 3
@@ -359,6 +360,31 @@ bh_cluster_set_figures (BhCluster              *self,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MEMBERS]);
   if (share_changed)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHARE]);
+}
+
+/**
+ * bh_cluster_weekday_label:
+ * @weekday: a #BhClusterFigures.preferred_weekday, 1 Monday … 7 Sunday
+ *
+ * The weekday a cluster prefers, in the plural, translated.
+ *
+ * Returns: (nullable): a static string, or %NULL for an unknown day
+ */
+const char *
+bh_cluster_weekday_label (int weekday)
+{
+  switch (weekday)
+    {
+    /* Translators: as in “Prefers Saturdays”. */
+    case 1: return _("Mondays");
+    case 2: return _("Tuesdays");
+    case 3: return _("Wednesdays");
+    case 4: return _("Thursdays");
+    case 5: return _("Fridays");
+    case 6: return _("Saturdays");
+    case 7: return _("Sundays");
+    default: return NULL;
+    }
 }
 
 char *

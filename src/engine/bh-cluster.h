@@ -82,6 +82,7 @@ void                    bh_cluster_set_figures       (BhCluster               *s
                                                       const BhClusterFigures  *figures);
 /* "composer:Mozart · soloist:Anna Prohaska": the topics for a CSV cell */
 char                   *bh_cluster_dup_topics_text   (BhCluster               *self);
+const char             *bh_cluster_weekday_label     (int                      weekday);
 JsonNode               *bh_cluster_to_json           (BhCluster               *self);
 BhCluster              *bh_cluster_new_from_json     (JsonNode                *node,
                                                       GError                 **error);

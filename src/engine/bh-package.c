@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include "bh-error.h"
+#include "bh-i18n.h"
 #include "bh-package-private.h"
 
 /*
@@ -83,6 +84,33 @@ bh_package_status_to_string (BhPackageStatus status)
       return "failed";
     case BH_PACKAGE_STATUS_EXPIRED:
       return "expired";
+    default:
+      g_return_val_if_reached (NULL);
+    }
+}
+
+/**
+ * bh_package_status_label:
+ * @status: a #BhPackageStatus
+ *
+ * The status as people read it, translated; bh_package_status_to_string()
+ * gives the stable key of the JSON instead.
+ *
+ * Returns: a static string
+ */
+const char *
+bh_package_status_label (BhPackageStatus status)
+{
+  switch (status)
+    {
+    case BH_PACKAGE_STATUS_IN_PROGRESS:
+      return C_("package status", "In progress");
+    case BH_PACKAGE_STATUS_DONE:
+      return C_("package status", "Done");
+    case BH_PACKAGE_STATUS_FAILED:
+      return C_("package status", "Failed");
+    case BH_PACKAGE_STATUS_EXPIRED:
+      return C_("package status", "Expired");
     default:
       g_return_val_if_reached (NULL);
     }

@@ -85,5 +85,6 @@ JsonNode            *bh_package_to_json           (BhPackage        *self);
 BhPackage           *bh_package_new_from_json     (JsonNode         *node,
                                                    GError          **error);
 const char          *bh_package_status_to_string  (BhPackageStatus   status);
+const char          *bh_package_status_label      (BhPackageStatus   status);
 
 G_END_DECLS

@@ -16,6 +16,7 @@
 #include "bh-export.h"
 #include "bh-format.h"
 #include "bh-member-item.h"
+#include "bh-worker.h"
 
 /* One taste cluster: its card, its customers in a column view, and two
  * ways to hand the list out, the save dialog and dragging the card.
@@ -246,7 +247,8 @@ make_items_thread (GTask        *task,
                    gpointer      task_data,
                    GCancellable *cancellable)
 {
-  GArray *members = task_data;
+  /* The worker's to free, as big as the list. */
+  g_autoptr(GArray) members = task_data;
   g_autoptr(GPtrArray) items = NULL;
 
   items = g_ptr_array_new_full (members->len, g_object_unref);
@@ -393,7 +395,7 @@ on_search_changed_cb (BhClusterView *self)
   task = g_task_new (self, self->search_cancellable, search_cb, NULL);
   g_task_set_source_tag (task, on_search_changed_cb);
   g_task_set_task_data (task, search, (GDestroyNotify) search_free);
-  g_task_run_in_thread (task, search_thread);
+  bh_worker_run (task, search_thread);
 }
 
 static void
@@ -446,8 +448,8 @@ members_cb (GObject      *object,
    * are made in a worker so that the window stays responsive. */
   task = g_task_new (self, self->cancellable, items_cb, NULL);
   g_task_set_source_tag (task, members_cb);
-  g_task_set_task_data (task, g_steal_pointer (&members), (GDestroyNotify) g_array_unref);
-  g_task_run_in_thread (task, make_items_thread);
+  g_task_set_task_data (task, g_steal_pointer (&members), NULL);
+  bh_worker_run (task, make_items_thread);
 }
 
 /* Dragging */

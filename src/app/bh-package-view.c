@@ -13,6 +13,7 @@
 #include "bh-bar-chart.h"
 #include "bh-cluster-card.h"
 #include "bh-describe.h"
+#include "bh-event-titles.h"
 #include "bh-export.h"
 #include "bh-format.h"
 #include "bh-package-view-private.h"
@@ -31,6 +32,8 @@ struct _BhPackageView
   GHashTable        *event_titles;
   GPtrArray         *exclusion_rows;
   GPtrArray         *cluster_cards;
+  /* Adds the cluster cards, one a frame; 0 once they are all there. */
+  guint              cards_tick;
   gint64             package_id;
   gboolean           listed;
 
@@ -269,12 +272,45 @@ on_card_open_cb (BhPackageView *self,
   g_signal_emit (self, signals[CLUSTER_ACTIVATED], 0, bh_cluster_card_get_cluster (card));
 }
 
+/* A card with its chart and figures is dozens of labels to measure: all
+ * of them in the frame that shows the view came to more than a frame
+ * may take at a million customers. One card a frame spreads them out,
+ * and a view that is never shown makes none. */
+static gboolean
+add_card_cb (GtkWidget     *widget,
+             GdkFrameClock *frame_clock,
+             gpointer       user_data)
+{
+  BhPackageView *self = BH_PACKAGE_VIEW (widget);
+  GListModel *clusters = bh_package_get_clusters (self->package);
+  guint n = clusters != NULL ? g_list_model_get_n_items (clusters) : 0;
+  gboolean can_open = bh_package_get_status (self->package) == BH_PACKAGE_STATUS_DONE;
+  g_autoptr(BhCluster) cluster = NULL;
+  GtkWidget *card;
+
+  if (self->cluster_cards->len < n)
+    {
+      cluster = g_list_model_get_item (clusters, self->cluster_cards->len);
+      card = bh_cluster_card_new (cluster, can_open);
+      g_signal_connect_object (card, "open", G_CALLBACK (on_card_open_cb), self,
+                               G_CONNECT_SWAPPED);
+      gtk_flow_box_append (self->clusters_box, card);
+      g_ptr_array_add (self->cluster_cards, card);
+    }
+
+  if (self->cluster_cards->len < n)
+    return G_SOURCE_CONTINUE;
+
+  self->cards_tick = 0;
+
+  return G_SOURCE_REMOVE;
+}
+
 static void
 update_clusters (BhPackageView *self)
 {
   GListModel *clusters = bh_package_get_clusters (self->package);
   guint n = clusters != NULL ? g_list_model_get_n_items (clusters) : 0;
-  gboolean can_open = bh_package_get_status (self->package) == BH_PACKAGE_STATUS_DONE;
   GtkWidget *child;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->clusters_box))) != NULL)
@@ -290,17 +326,15 @@ update_clusters (BhPackageView *self)
     {
       g_autoptr(BhCluster) cluster = g_list_model_get_item (clusters, i);
       const BhClusterFigures *figures = bh_cluster_get_figures (cluster);
-      GtkWidget *card = bh_cluster_card_new (cluster, can_open);
-
-      g_signal_connect_object (card, "open", G_CALLBACK (on_card_open_cb), self,
-                               G_CONNECT_SWAPPED);
-      gtk_flow_box_append (self->clusters_box, card);
-      g_ptr_array_add (self->cluster_cards, card);
 
       bh_bar_chart_add_bar (self->sizes_chart, bh_cluster_get_name (cluster), figures->members);
       bh_bar_chart_add_bar (self->ahead_chart, bh_cluster_get_name (cluster),
                             figures->median_days_in_advance);
     }
+
+  if (n > 0 && self->cards_tick == 0)
+    self->cards_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), add_card_cb,
+                                                     NULL, NULL);
 
   gtk_widget_set_visible (GTK_WIDGET (self->charts_box), n > 0);
   gtk_widget_set_visible (GTK_WIDGET (self->clusters_label), n > 0);
@@ -360,37 +394,18 @@ on_packages_changed_cb (BhPackageView *self,
 }
 
 static void
-events_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
+event_titles_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
 {
   g_autoptr(BhPackageView) self = user_data;
-  g_autoptr(JsonNode) node = NULL;
-  g_autoptr(GError) error = NULL;
-  JsonArray *events;
+  g_autoptr(GHashTable) titles = NULL;
 
-  node = bh_backend_list_events_finish (BH_BACKEND (object), result, &error);
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+  if (!(titles = bh_event_titles_load_finish (result, NULL)))
     return;
 
-  events = json_node_get_array (node);
-  self->event_titles = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  for (guint i = 0; i < json_array_get_length (events); i++)
-    {
-      JsonObject *event = json_array_get_object_element (events, i);
-      const char *id, *title, *date;
-
-      if (event == NULL)
-        continue;
-
-      id = json_object_get_string_member_with_default (event, "id", NULL);
-      title = json_object_get_string_member_with_default (event, "title", NULL);
-      date = json_object_get_string_member_with_default (event, "date", "");
-      if (id != NULL && title != NULL)
-        g_hash_table_insert (self->event_titles, g_strdup (id),
-                             g_strdup_printf ("%s (%s)", title, date));
-    }
-
+  g_clear_pointer (&self->event_titles, g_hash_table_unref);
+  self->event_titles = g_steal_pointer (&titles);
   update_events (self);
 }
 
@@ -562,6 +577,9 @@ bh_package_view_dispose (GObject *object)
   BhPackageView *self = (BhPackageView *)object;
 
   g_cancellable_cancel (self->cancellable);
+  if (self->cards_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->cards_tick);
+  self->cards_tick = 0;
   gtk_widget_dispose_template (GTK_WIDGET (self), BH_TYPE_PACKAGE_VIEW);
 
   G_OBJECT_CLASS (bh_package_view_parent_class)->dispose (object);
@@ -695,8 +713,8 @@ bh_package_view_new (BhBackend *backend,
                            G_CALLBACK (on_packages_changed_cb), self,
                            G_CONNECT_SWAPPED);
   on_packages_changed_cb (self, 0, 0, 0, bh_backend_get_packages (backend));
-  bh_backend_list_events_async (backend, NULL, NULL, NULL, self->cancellable,
-                                events_cb, g_object_ref (self));
+  bh_event_titles_load_async (backend, TRUE, self->cancellable, event_titles_cb,
+                              g_object_ref (self));
 
   return GTK_WIDGET (self);
 }
@@ -718,13 +736,24 @@ _bh_package_view_get_exclusion_rows (BhPackageView *self)
   return self->exclusion_rows;
 }
 
-/* Of BhClusterCard, one per cluster. */
+/* Of BhClusterCard, one per cluster once they are all made; see
+ * _bh_package_view_get_cards_pending(). */
 GPtrArray *
 _bh_package_view_get_cluster_cards (BhPackageView *self)
 {
   g_return_val_if_fail (BH_IS_PACKAGE_VIEW (self), NULL);
 
   return self->cluster_cards;
+}
+
+/* Whether cards are still to be made: they come one a frame while the
+ * view is shown. */
+gboolean
+_bh_package_view_get_cards_pending (BhPackageView *self)
+{
+  g_return_val_if_fail (BH_IS_PACKAGE_VIEW (self), FALSE);
+
+  return self->cards_tick != 0;
 }
 
 GtkWidget *

@@ -109,6 +109,13 @@ find_action_button (GtkWidget  *widget,
   return NULL;
 }
 
+static gboolean
+cards_made (gpointer data)
+{
+  return !_bh_package_view_get_cards_pending (BH_PACKAGE_VIEW (data));
+}
+
+/* Shows the view in a window of its own, once its cards are there. */
 static GtkWidget *
 show (GtkWidget *view)
 {
@@ -117,7 +124,7 @@ show (GtkWidget *view)
   gtk_window_set_default_size (GTK_WINDOW (window), 1000, 1900);
   gtk_window_set_child (GTK_WINDOW (window), view);
   gtk_window_present (GTK_WINDOW (window));
-  bh_test_iterate ();
+  bh_test_wait_until (cards_made, view);
 
   return window;
 }
@@ -154,6 +161,88 @@ test_package_view_clusters (void)
 
   bh_test_screenshot (window, "package-view");
   gtk_window_destroy (GTK_WINDOW (window));
+}
+
+typedef struct
+{
+  GPtrArray *cards;
+  GArray    *per_frame;
+} Frames;
+
+static void
+on_after_paint_cb (GdkFrameClock *frame_clock,
+                   Frames        *frames)
+{
+  guint n = frames->cards->len;
+
+  g_array_append_val (frames->per_frame, n);
+}
+
+/* The cards come one a frame, not all in the frame that shows the view,
+ * and only once the view is shown; a change of the package starts them
+ * afresh with what it now holds. */
+static void
+test_package_view_cards_per_frame (void)
+{
+  g_autoptr(BhBackend) backend = bh_test_new_backend ();
+  g_autoptr(BhPackage) package = make_package (BH_PACKAGE_STATUS_DONE);
+  g_autoptr(GArray) per_frame = g_array_new (FALSE, FALSE, sizeof (guint));
+  GListModel *clusters = bh_package_get_clusters (package);
+  guint n_clusters = g_list_model_get_n_items (clusters);
+  BhPackageView *view = BH_PACKAGE_VIEW (bh_package_view_new (backend, package));
+  GPtrArray *cards = _bh_package_view_get_cluster_cards (view);
+  Frames frames = { cards, per_frame };
+  GdkFrameClock *frame_clock;
+  GtkWidget *window;
+  gulong handler;
+  guint last = 0;
+
+  g_object_ref_sink (view);
+  g_assert_cmpuint (n_clusters, >, 1);
+
+  /* Not shown: nothing made yet, but the charts know every cluster. */
+  bh_test_iterate ();
+  g_assert_cmpuint (cards->len, ==, 0);
+  g_assert_true (_bh_package_view_get_cards_pending (view));
+  g_assert_cmpuint (bh_bar_chart_get_n_bars (BH_BAR_CHART (_bh_package_view_get_child (
+    view, "sizes_chart"))), ==, n_clusters);
+
+  window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 1900);
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (view));
+  gtk_widget_realize (window);
+  frame_clock = gtk_widget_get_frame_clock (window);
+  handler = g_signal_connect (frame_clock, "after-paint", G_CALLBACK (on_after_paint_cb),
+                              &frames);
+  gtk_window_present (GTK_WINDOW (window));
+  bh_test_wait_until (cards_made, view);
+  g_signal_handler_disconnect (frame_clock, handler);
+
+  /* At most one more card each frame, and as many frames as cards. */
+  g_assert_cmpuint (per_frame->len, >=, n_clusters);
+  for (guint i = 0; i < per_frame->len; i++)
+    {
+      guint n = g_array_index (per_frame, guint, i);
+
+      g_assert_cmpuint (n, <=, last + 1);
+      last = n;
+    }
+  g_assert_cmpuint (cards->len, ==, n_clusters);
+  for (guint i = 0; i < cards->len; i++)
+    {
+      g_autoptr(BhCluster) cluster = g_list_model_get_item (clusters, i);
+
+      g_assert_true (bh_cluster_card_get_cluster (g_ptr_array_index (cards, i)) == cluster);
+    }
+
+  /* A change of status makes the cards again, all of them. */
+  _bh_package_set_status (package, BH_PACKAGE_STATUS_EXPIRED, NULL);
+  g_assert_cmpuint (cards->len, <, n_clusters);
+  bh_test_wait_until (cards_made, view);
+  g_assert_cmpuint (cards->len, ==, n_clusters);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_object_unref (view);
 }
 
 static void
@@ -421,6 +510,7 @@ main (int   argc,
   bh_test_init (&argc, &argv);
 
   g_test_add_func ("/app/package-view/clusters", test_package_view_clusters);
+  g_test_add_func ("/app/package-view/cards-per-frame", test_package_view_cards_per_frame);
   g_test_add_func ("/app/package-view/exclusions", test_package_view_exclusions);
   g_test_add_func ("/app/package-view/expired", test_package_view_expired);
   g_test_add_func ("/app/package-view/id-report", test_package_view_id_report);

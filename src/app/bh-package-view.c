@@ -22,6 +22,21 @@
  * be done with it. The view follows the package as the backend replaces
  * it (after a build or a regeneration) and closes when it is deleted. */
 
+/*
+ * What the view shows comes a part a frame, in this order, then a
+ * cluster card a frame. Each part is dozens of labels and charts whose
+ * text is shaped when they are first measured: all of them in the frame
+ * that shows the view took that frame well past 50 ms at a million
+ * customers. A view that is never shown makes no cards at all.
+ */
+typedef enum
+{
+  SHOW_OVERVIEW,     /* title, status, dates and size: at once */
+  SHOW_DEFINITION,
+  SHOW_FIGURES,      /* who was left out, and the charts */
+  SHOW_CARDS,
+} ShowStep;
+
 struct _BhPackageView
 {
   AdwBin             parent_instance;
@@ -32,8 +47,10 @@ struct _BhPackageView
   GHashTable        *event_titles;
   GPtrArray         *exclusion_rows;
   GPtrArray         *cluster_cards;
-  /* Adds the cluster cards, one a frame; 0 once they are all there. */
-  guint              cards_tick;
+  /* Shows the view's parts one a frame; 0 once they are all there. */
+  guint              show_tick;
+  ShowStep           shown;
+  gboolean           ticked;
   gint64             package_id;
   gboolean           listed;
 
@@ -55,6 +72,7 @@ struct _BhPackageView
   AdwActionRow      *mode_row;
   AdwActionRow      *settings_row;
   AdwActionRow      *ids_row;
+  AdwPreferencesGroup *definition_group;
   AdwPreferencesGroup *exclusions_group;
   GtkBox            *charts_box;
   BhBarChart        *sizes_chart;
@@ -73,8 +91,9 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-static void set_package (BhPackageView *self,
-                         BhPackage     *package);
+static void  set_package    (BhPackageView *self,
+                            BhPackage     *package);
+static guint count_clusters (BhPackageView *self);
 
 static void
 toast (BhPackageView *self,
@@ -223,6 +242,22 @@ update_definition (BhPackageView *self)
     }
 }
 
+/* The parts shown so far, of those that have something to show. */
+static void
+update_visibility (BhPackageView *self)
+{
+  gboolean figures = self->shown >= SHOW_FIGURES;
+  gboolean clusters = count_clusters (self) > 0;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->definition_group),
+                          self->shown >= SHOW_DEFINITION);
+  gtk_widget_set_visible (GTK_WIDGET (self->exclusions_group),
+                          figures && self->exclusion_rows->len > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->charts_box), figures && clusters);
+  gtk_widget_set_visible (GTK_WIDGET (self->clusters_label), self->cluster_cards->len > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->clusters_box), self->cluster_cards->len > 0);
+}
+
 static void
 update_exclusions (BhPackageView *self)
 {
@@ -262,7 +297,7 @@ update_exclusions (BhPackageView *self)
       g_ptr_array_add (self->exclusion_rows, row);
     }
 
-  gtk_widget_set_visible (GTK_WIDGET (self->exclusions_group), self->exclusion_rows->len > 0);
+  update_visibility (self);
 }
 
 static void
@@ -272,36 +307,54 @@ on_card_open_cb (BhPackageView *self,
   g_signal_emit (self, signals[CLUSTER_ACTIVATED], 0, bh_cluster_card_get_cluster (card));
 }
 
-/* A card with its chart and figures is dozens of labels to measure: all
- * of them in the frame that shows the view came to more than a frame
- * may take at a million customers. One card a frame spreads them out,
- * and a view that is never shown makes none. */
-static gboolean
-add_card_cb (GtkWidget     *widget,
-             GdkFrameClock *frame_clock,
-             gpointer       user_data)
+static guint
+count_clusters (BhPackageView *self)
 {
-  BhPackageView *self = BH_PACKAGE_VIEW (widget);
   GListModel *clusters = bh_package_get_clusters (self->package);
-  guint n = clusters != NULL ? g_list_model_get_n_items (clusters) : 0;
+
+  return clusters != NULL ? g_list_model_get_n_items (clusters) : 0;
+}
+
+static void
+add_next_card (BhPackageView *self)
+{
+  GListModel *clusters = bh_package_get_clusters (self->package);
   gboolean can_open = bh_package_get_status (self->package) == BH_PACKAGE_STATUS_DONE;
   g_autoptr(BhCluster) cluster = NULL;
   GtkWidget *card;
 
-  if (self->cluster_cards->len < n)
-    {
-      cluster = g_list_model_get_item (clusters, self->cluster_cards->len);
-      card = bh_cluster_card_new (cluster, can_open);
-      g_signal_connect_object (card, "open", G_CALLBACK (on_card_open_cb), self,
-                               G_CONNECT_SWAPPED);
-      gtk_flow_box_append (self->clusters_box, card);
-      g_ptr_array_add (self->cluster_cards, card);
-    }
+  g_assert (self->cluster_cards->len < count_clusters (self));
 
-  if (self->cluster_cards->len < n)
+  cluster = g_list_model_get_item (clusters, self->cluster_cards->len);
+  card = bh_cluster_card_new (cluster, can_open);
+  g_signal_connect_object (card, "open", G_CALLBACK (on_card_open_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_flow_box_append (self->clusters_box, card);
+  g_ptr_array_add (self->cluster_cards, card);
+}
+
+static gboolean
+show_next_cb (GtkWidget     *widget,
+              GdkFrameClock *frame_clock,
+              gpointer       user_data)
+{
+  BhPackageView *self = BH_PACKAGE_VIEW (widget);
+
+  /* The first tick comes in the frame that first draws the view, whose
+   * overview is enough to lay out. */
+  if (!self->ticked)
+    self->ticked = TRUE;
+  else if (self->shown < SHOW_CARDS)
+    self->shown++;
+  else if (self->cluster_cards->len < count_clusters (self))
+    add_next_card (self);
+
+  update_visibility (self);
+
+  if (self->shown < SHOW_CARDS || self->cluster_cards->len < count_clusters (self))
     return G_SOURCE_CONTINUE;
 
-  self->cards_tick = 0;
+  self->show_tick = 0;
 
   return G_SOURCE_REMOVE;
 }
@@ -310,7 +363,7 @@ static void
 update_clusters (BhPackageView *self)
 {
   GListModel *clusters = bh_package_get_clusters (self->package);
-  guint n = clusters != NULL ? g_list_model_get_n_items (clusters) : 0;
+  guint n = count_clusters (self);
   GtkWidget *child;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->clusters_box))) != NULL)
@@ -332,13 +385,12 @@ update_clusters (BhPackageView *self)
                             figures->median_days_in_advance);
     }
 
-  if (n > 0 && self->cards_tick == 0)
-    self->cards_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), add_card_cb,
-                                                     NULL, NULL);
+  /* The parts shown stay; the cards come again. */
+  if (self->show_tick == 0 && (self->shown < SHOW_CARDS || n > 0))
+    self->show_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), show_next_cb,
+                                                    NULL, NULL);
 
-  gtk_widget_set_visible (GTK_WIDGET (self->charts_box), n > 0);
-  gtk_widget_set_visible (GTK_WIDGET (self->clusters_label), n > 0);
-  gtk_widget_set_visible (GTK_WIDGET (self->clusters_box), n > 0);
+  update_visibility (self);
 }
 
 static void
@@ -577,9 +629,9 @@ bh_package_view_dispose (GObject *object)
   BhPackageView *self = (BhPackageView *)object;
 
   g_cancellable_cancel (self->cancellable);
-  if (self->cards_tick != 0)
-    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->cards_tick);
-  self->cards_tick = 0;
+  if (self->show_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->show_tick);
+  self->show_tick = 0;
   gtk_widget_dispose_template (GTK_WIDGET (self), BH_TYPE_PACKAGE_VIEW);
 
   G_OBJECT_CLASS (bh_package_view_parent_class)->dispose (object);
@@ -657,6 +709,7 @@ bh_package_view_class_init (BhPackageViewClass *klass)
   CHILD (mode_row);
   CHILD (settings_row);
   CHILD (ids_row);
+  CHILD (definition_group);
   CHILD (exclusions_group);
   CHILD (charts_box);
   CHILD (sizes_chart);
@@ -737,7 +790,7 @@ _bh_package_view_get_exclusion_rows (BhPackageView *self)
 }
 
 /* Of BhClusterCard, one per cluster once they are all made; see
- * _bh_package_view_get_cards_pending(). */
+ * _bh_package_view_get_pending(). */
 GPtrArray *
 _bh_package_view_get_cluster_cards (BhPackageView *self)
 {
@@ -746,14 +799,14 @@ _bh_package_view_get_cluster_cards (BhPackageView *self)
   return self->cluster_cards;
 }
 
-/* Whether cards are still to be made: they come one a frame while the
- * view is shown. */
+/* Whether parts or cards are still to come: they come one a frame while
+ * the view is shown. */
 gboolean
-_bh_package_view_get_cards_pending (BhPackageView *self)
+_bh_package_view_get_pending (BhPackageView *self)
 {
   g_return_val_if_fail (BH_IS_PACKAGE_VIEW (self), FALSE);
 
-  return self->cards_tick != 0;
+  return self->show_tick != 0;
 }
 
 GtkWidget *

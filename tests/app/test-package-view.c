@@ -112,7 +112,7 @@ find_action_button (GtkWidget  *widget,
 static gboolean
 cards_made (gpointer data)
 {
-  return !_bh_package_view_get_cards_pending (BH_PACKAGE_VIEW (data));
+  return !_bh_package_view_get_pending (BH_PACKAGE_VIEW (data));
 }
 
 /* Shows the view in a window of its own, once its cards are there. */
@@ -165,45 +165,55 @@ test_package_view_clusters (void)
 
 typedef struct
 {
-  GPtrArray *cards;
-  GArray    *per_frame;
+  BhPackageView *view;
+  GArray        *parts;
 } Frames;
+
+/* What the view shows: its parts beyond the overview, then its cards. */
+static guint
+count_parts (BhPackageView *view)
+{
+  return gtk_widget_get_visible (_bh_package_view_get_child (view, "definition_group")) +
+         gtk_widget_get_visible (_bh_package_view_get_child (view, "charts_box")) +
+         _bh_package_view_get_cluster_cards (view)->len;
+}
 
 static void
 on_after_paint_cb (GdkFrameClock *frame_clock,
                    Frames        *frames)
 {
-  guint n = frames->cards->len;
+  guint n = count_parts (frames->view);
 
-  g_array_append_val (frames->per_frame, n);
+  if (gtk_widget_get_mapped (GTK_WIDGET (frames->view)))
+    g_array_append_val (frames->parts, n);
 }
 
-/* The cards come one a frame, not all in the frame that shows the view,
- * and only once the view is shown; a change of the package starts them
- * afresh with what it now holds. */
+/* The view's parts and cards come one a frame, not all in the frame
+ * that shows the view, and only once the view is shown; a change of
+ * the package makes its cards afresh. */
 static void
-test_package_view_cards_per_frame (void)
+test_package_view_parts_per_frame (void)
 {
   g_autoptr(BhBackend) backend = bh_test_new_backend ();
   g_autoptr(BhPackage) package = make_package (BH_PACKAGE_STATUS_DONE);
-  g_autoptr(GArray) per_frame = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GArray) parts = g_array_new (FALSE, FALSE, sizeof (guint));
   GListModel *clusters = bh_package_get_clusters (package);
   guint n_clusters = g_list_model_get_n_items (clusters);
   BhPackageView *view = BH_PACKAGE_VIEW (bh_package_view_new (backend, package));
   GPtrArray *cards = _bh_package_view_get_cluster_cards (view);
-  Frames frames = { cards, per_frame };
+  Frames frames = { view, parts };
   GdkFrameClock *frame_clock;
   GtkWidget *window;
   gulong handler;
-  guint last = 0;
 
   g_object_ref_sink (view);
   g_assert_cmpuint (n_clusters, >, 1);
 
-  /* Not shown: nothing made yet, but the charts know every cluster. */
+  /* Not shown: nothing beyond the overview, but the charts know every
+   * cluster. */
   bh_test_iterate ();
-  g_assert_cmpuint (cards->len, ==, 0);
-  g_assert_true (_bh_package_view_get_cards_pending (view));
+  g_assert_cmpuint (count_parts (view), ==, 0);
+  g_assert_true (_bh_package_view_get_pending (view));
   g_assert_cmpuint (bh_bar_chart_get_n_bars (BH_BAR_CHART (_bh_package_view_get_child (
     view, "sizes_chart"))), ==, n_clusters);
 
@@ -218,16 +228,14 @@ test_package_view_cards_per_frame (void)
   bh_test_wait_until (cards_made, view);
   g_signal_handler_disconnect (frame_clock, handler);
 
-  /* At most one more card each frame, and as many frames as cards. */
-  g_assert_cmpuint (per_frame->len, >=, n_clusters);
-  for (guint i = 0; i < per_frame->len; i++)
-    {
-      guint n = g_array_index (per_frame, guint, i);
-
-      g_assert_cmpuint (n, <=, last + 1);
-      last = n;
-    }
-  g_assert_cmpuint (cards->len, ==, n_clusters);
+  /* The first frame draws the overview alone; each one after it adds
+   * one part at most, up to the definition, the charts and every card. */
+  g_assert_cmpuint (parts->len, >, 2 + n_clusters);
+  g_assert_cmpuint (g_array_index (parts, guint, 0), ==, 0);
+  for (guint i = 1; i < parts->len; i++)
+    g_assert_cmpuint (g_array_index (parts, guint, i), <=,
+                      g_array_index (parts, guint, i - 1) + 1);
+  g_assert_cmpuint (count_parts (view), ==, 2 + n_clusters);
   for (guint i = 0; i < cards->len; i++)
     {
       g_autoptr(BhCluster) cluster = g_list_model_get_item (clusters, i);
@@ -235,9 +243,12 @@ test_package_view_cards_per_frame (void)
       g_assert_true (bh_cluster_card_get_cluster (g_ptr_array_index (cards, i)) == cluster);
     }
 
-  /* A change of status makes the cards again, all of them. */
+  /* A change of status makes the cards again, all of them, and keeps
+   * the parts shown. */
   _bh_package_set_status (package, BH_PACKAGE_STATUS_EXPIRED, NULL);
   g_assert_cmpuint (cards->len, <, n_clusters);
+  g_assert_true (gtk_widget_get_visible (_bh_package_view_get_child (view,
+                                                                      "definition_group")));
   bh_test_wait_until (cards_made, view);
   g_assert_cmpuint (cards->len, ==, n_clusters);
 
@@ -510,7 +521,7 @@ main (int   argc,
   bh_test_init (&argc, &argv);
 
   g_test_add_func ("/app/package-view/clusters", test_package_view_clusters);
-  g_test_add_func ("/app/package-view/cards-per-frame", test_package_view_cards_per_frame);
+  g_test_add_func ("/app/package-view/parts-per-frame", test_package_view_parts_per_frame);
   g_test_add_func ("/app/package-view/exclusions", test_package_view_exclusions);
   g_test_add_func ("/app/package-view/expired", test_package_view_expired);
   g_test_add_func ("/app/package-view/id-report", test_package_view_id_report);

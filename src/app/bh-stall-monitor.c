@@ -25,6 +25,9 @@ struct _BhStallMonitor
   double  last_cpu_ms;
   double  last_wait_ms;
   double  worst_ms;
+  /* What the worst stall was made of. */
+  double  worst_stall_busy_ms;
+  double  worst_stall_waiting_ms;
   double  worst_busy_ms;
   guint   n_stalls;
   /* The main thread's scheduler figures on Linux, or -1. */
@@ -67,6 +70,17 @@ thread_wait_ms (BhStallMonitor *self)
   return wait_ns / 1e6;
 }
 
+/* What is neither run nor waited for a processor, the thread slept: on
+ * a lock, on I/O, on a page fault, on the display server; on a virtual
+ * machine also time the host gave to others. */
+static double
+blocked_ms (double late_ms,
+            double busy_ms,
+            double waited_ms)
+{
+  return MAX (0, late_ms + TICK_MS - busy_ms - waited_ms);
+}
+
 static gboolean
 tick_cb (gpointer user_data)
 {
@@ -88,17 +102,18 @@ tick_cb (gpointer user_data)
     self->worst_busy_ms = busy_ms;
 
   if (late_ms > self->worst_ms)
-    self->worst_ms = late_ms;
+    {
+      self->worst_ms = late_ms;
+      self->worst_stall_busy_ms = busy_ms;
+      self->worst_stall_waiting_ms = waited_ms;
+    }
 
   if (late_ms > self->threshold_ms)
     {
       self->n_stalls++;
-      /* What is neither run nor waited for a processor, the thread
-       * slept: on a lock, on I/O, on a page fault or on the display. */
       g_message ("Main loop stalled for %.0f ms: busy %.0f ms, waiting for a "
                  "processor %.0f ms, blocked %.0f ms (worst so far %.0f ms, %u stalls)",
-                 late_ms, busy_ms, waited_ms,
-                 MAX (0, late_ms + TICK_MS - busy_ms - waited_ms),
+                 late_ms, busy_ms, waited_ms, blocked_ms (late_ms, busy_ms, waited_ms),
                  self->worst_ms, self->n_stalls);
     }
 
@@ -128,9 +143,13 @@ bh_stall_monitor_free (BhStallMonitor *self)
 {
   g_return_if_fail (self != NULL);
 
-  g_message ("Worst main loop stall: %.0f ms (main thread busy %.0f ms); "
-             "%u stalls over %u ms",
-             self->worst_ms, self->worst_busy_ms, self->n_stalls, self->threshold_ms);
+  g_message ("Worst main loop stall: %.0f ms (busy %.0f ms, waiting for a processor "
+             "%.0f ms, blocked %.0f ms); most main thread time between two ticks "
+             "%.0f ms; %u stalls over %u ms",
+             self->worst_ms, self->worst_stall_busy_ms, self->worst_stall_waiting_ms,
+             blocked_ms (self->worst_ms, self->worst_stall_busy_ms,
+                         self->worst_stall_waiting_ms),
+             self->worst_busy_ms, self->n_stalls, self->threshold_ms);
 
   g_clear_handle_id (&self->source_id, g_source_remove);
   if (self->schedstat_fd >= 0)
@@ -144,6 +163,33 @@ bh_stall_monitor_get_worst (BhStallMonitor *self)
   g_return_val_if_fail (self != NULL, 0.0);
 
   return self->worst_ms;
+}
+
+/**
+ * bh_stall_monitor_get_worst_parts:
+ * @self: a monitor
+ * @busy: (out) (optional): how long the main thread ran in the worst stall
+ * @waiting: (out) (optional): how long it was ready but had no processor
+ * @blocked: (out) (optional): how long it slept
+ *
+ * What the worst stall so far was made of, in milliseconds. The waiting
+ * is known on Linux only; elsewhere it counts as blocked.
+ */
+void
+bh_stall_monitor_get_worst_parts (BhStallMonitor *self,
+                                  double         *busy,
+                                  double         *waiting,
+                                  double         *blocked)
+{
+  g_return_if_fail (self != NULL);
+
+  if (busy != NULL)
+    *busy = self->worst_stall_busy_ms;
+  if (waiting != NULL)
+    *waiting = self->worst_stall_waiting_ms;
+  if (blocked != NULL)
+    *blocked = blocked_ms (self->worst_ms, self->worst_stall_busy_ms,
+                           self->worst_stall_waiting_ms);
 }
 
 /* The most time the main thread ran between two ticks, in milliseconds:

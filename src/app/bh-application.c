@@ -16,6 +16,7 @@
 #include "bh-preferences-window.h"
 #include "bh-stall-monitor.h"
 #include "bh-window.h"
+#include "bh-worker.h"
 
 /* Member lists must not outlive their days while the app stays open. */
 #define EXPIRE_INTERVAL_SECONDS (60 * 60)
@@ -170,10 +171,21 @@ static const GActionEntry action_entries[] = {
 };
 
 static void
+clean_drag_folder_thread (GTask        *task,
+                          gpointer      source_object,
+                          gpointer      task_data,
+                          GCancellable *cancellable)
+{
+  bh_export_clean_drag_folder ();
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
 bh_application_startup (GApplication *application)
 {
   BhApplication *self = BH_APPLICATION (application);
   g_autoptr(GSettings) settings = NULL;
+  g_autoptr(GTask) clean_task = NULL;
   static const struct {
     const char *action;
     const char *accels[2];
@@ -212,8 +224,11 @@ bh_application_startup (GApplication *application)
   if (self->watch_stalls)
     self->stall_monitor = bh_stall_monitor_new (50);
 
-  /* Lists that a drag left behind when Backhaul was stopped during it. */
-  bh_export_clean_drag_folder ();
+  /* Lists that a drag left behind when Backhaul was stopped during it:
+   * file work, so not on the main thread. */
+  clean_task = g_task_new (NULL, NULL, NULL, NULL);
+  g_task_set_source_tag (clean_task, bh_application_startup);
+  bh_worker_run (clean_task, clean_drag_folder_thread);
 }
 
 static void

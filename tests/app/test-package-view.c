@@ -11,6 +11,7 @@
 
 #include "bh-bar-chart.h"
 #include "bh-cluster-card.h"
+#include "bh-event-titles.h"
 #include "bh-format.h"
 #include "bh-package-private.h"
 #include "bh-package-view-private.h"
@@ -514,6 +515,63 @@ test_package_view_built (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static void
+titles_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  GHashTable **titles = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *titles = bh_event_titles_load_finish (result, &error);
+  g_assert_no_error (error);
+}
+
+static gboolean
+pointer_set (gpointer data)
+{
+  return *(gpointer *) data != NULL;
+}
+
+/* The titles by id that the package list and view name events with, as
+ * the engine lists the events. */
+static void
+test_event_titles (void)
+{
+  g_autoptr(BhEngine) engine = bh_test_open_engine ();
+  g_autoptr(BhBackend) backend = bh_test_new_backend ();
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GHashTable) titles = NULL;
+  g_autoptr(GHashTable) dated = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonArray *events;
+
+  node = bh_engine_list_events (engine, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  events = json_node_get_array (node);
+  g_assert_cmpuint (json_array_get_length (events), >, 0);
+
+  bh_event_titles_load_async (backend, FALSE, NULL, titles_cb, &titles);
+  bh_event_titles_load_async (backend, TRUE, NULL, titles_cb, &dated);
+  bh_test_wait_until (pointer_set, &titles);
+  bh_test_wait_until (pointer_set, &dated);
+
+  g_assert_cmpuint (g_hash_table_size (titles), ==, json_array_get_length (events));
+  g_assert_cmpuint (g_hash_table_size (dated), ==, json_array_get_length (events));
+  for (guint i = 0; i < json_array_get_length (events); i++)
+    {
+      JsonObject *event = json_array_get_object_element (events, i);
+      const char *id = json_object_get_string_member (event, "id");
+      const char *title = json_object_get_string_member (event, "title");
+      const char *date = json_object_get_string_member (event, "date");
+      const char *with_date = g_hash_table_lookup (dated, id);
+
+      g_assert_cmpstr (g_hash_table_lookup (titles, id), ==, title);
+      g_assert_true (g_str_has_prefix (with_date, title));
+      g_assert_nonnull (strstr (with_date + strlen (title), date));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -522,6 +580,7 @@ main (int   argc,
 
   g_test_add_func ("/app/package-view/clusters", test_package_view_clusters);
   g_test_add_func ("/app/package-view/parts-per-frame", test_package_view_parts_per_frame);
+  g_test_add_func ("/app/event-titles/by-id", test_event_titles);
   g_test_add_func ("/app/package-view/exclusions", test_package_view_exclusions);
   g_test_add_func ("/app/package-view/expired", test_package_view_expired);
   g_test_add_func ("/app/package-view/id-report", test_package_view_id_report);

@@ -104,6 +104,50 @@ venue_event_date (guint  i,
   g_date_add_days (date, i * 23);
 }
 
+/*
+ * Most customers have an address; about one in seven has none, an empty
+ * one or one a mail cannot go to, and a few have blanks around theirs.
+ * No random numbers are drawn, so the rest of the venue stays as it was.
+ */
+static inline char *
+venue_bad_email (guint c)
+{
+  switch ((c / 23) % 10)
+    {
+    case 0: return g_strdup ("none");
+    case 1: return g_strdup ("-");
+    case 2: return g_strdup_printf ("c%04u@example", c);
+    case 3: return g_strdup_printf ("c%04u at example.org", c);
+    case 4: return g_strdup_printf ("c%04u@@example.org", c);
+    case 5: return g_strdup_printf ("c%04u@example..org", c);
+    case 6: return g_strdup ("@example.org");
+    case 7: return g_strdup_printf ("c%04u@example.org, c%04u@example.com", c, c);
+    case 8: return g_strdup_printf ("Name <c%04u@example.org>", c);
+    default: return g_strdup_printf ("c%04u.example.org", c);
+    }
+}
+
+static inline void
+venue_bind_email (sqlite3_stmt *stmt,
+                  int           column,
+                  guint         c)
+{
+  char *email;
+
+  if (c % 19 == 2)
+    return;
+  if (c % 19 == 7)
+    email = g_strdup ("");
+  else if (c % 23 == 9)
+    email = venue_bad_email (c);
+  else if (c % 29 == 3)
+    email = g_strdup_printf (" C%04u@Example.ORG  ", c);
+  else
+    email = g_strdup_printf ("c%04u@example.org", c);
+
+  sqlite3_bind_text (stmt, column, email, -1, g_free);
+}
+
 static inline void
 venue_fill (Venue   *venue,
             guint    n_customers,
@@ -229,8 +273,8 @@ venue_fill (Venue   *venue,
                      "(1, 'regular'), (2, 'vip'), (3, 'subscription')");
 
   customer = venue_prepare (venue,
-                            "INSERT INTO customer (id, ext_id, post_code, city, opt_out) "
-                            "VALUES (?, ?, ?, ?, ?)");
+                            "INSERT INTO customer (id, ext_id, post_code, city, opt_out, "
+                            "email) VALUES (?, ?, ?, ?, ?, ?)");
   sale = venue_prepare (venue,
                         "INSERT INTO sale (id, customer_id, event_id, purchased, category_id, "
                         "quantity, price, base_price, invoice) "
@@ -253,6 +297,7 @@ venue_fill (Venue   *venue,
       if (c % 13 != 4)
         sqlite3_bind_text (customer, 4, cities[place], -1, SQLITE_STATIC);
       sqlite3_bind_int (customer, 5, g_rand_int_range (rand, 0, 10) == 0);
+      venue_bind_email (customer, 6, c);
       venue_step (customer);
 
       /* Some customers never bought anything. */

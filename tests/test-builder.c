@@ -21,13 +21,13 @@
 #define CONFIDENCE_EVENTS 5.0
 #define SIMILAR_THRESHOLD 0.8
 
-#define N_REASONS 10
+#define N_REASONS 11
 #define MEMBER -1
 #define NOT_TAKEN -2
 
 static const char * const reasons[N_REASONS] = {
-  "opted-out", "holds-ticket", "same-series", "similar-event", "excluded-id",
-  "purchase-date", "price", "discount-only", "location", "max-customers",
+  "opted-out", "no-email", "holds-ticket", "same-series", "similar-event",
+  "excluded-id", "purchase-date", "price", "discount-only", "location", "max-customers",
 };
 
 typedef struct
@@ -49,6 +49,7 @@ typedef struct
   guint     n_aspects;
   char    **customer_ext;
   gboolean *opt_out;
+  gboolean *no_email;
   char    **post_code;
   char    **city;
   char    **event_ext;
@@ -100,6 +101,7 @@ model_free (Model *m)
 {
   g_strfreev (m->customer_ext);
   g_free (m->opt_out);
+  g_free (m->no_email);
   for (guint c = 0; c < m->n_customers; c++)
     {
       g_free (m->post_code[c]);
@@ -120,6 +122,23 @@ model_free (Model *m)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Model, model_free)
 
+/* An address a mail can go to, as a pattern: something without blanks,
+ * commas, semicolons, angle brackets or "@", an "@", then two or more
+ * dot-separated labels; blanks around it do not count. */
+static gboolean
+plausible_email (const char *email)
+{
+  g_autofree char *trimmed = NULL;
+
+  if (email == NULL)
+    return FALSE;
+
+  trimmed = g_strstrip (g_strdup (email));
+
+  return g_regex_match_simple ("^[^\\s@,;<>]+@[^\\s@,;<>.]+(\\.[^\\s@,;<>.]+)+$",
+                               trimmed, 0, 0);
+}
+
 static Model *
 model_new (Venue      *venue,
            const char *as_of)
@@ -139,16 +158,18 @@ model_new (Venue      *venue,
 
   m->customer_ext = g_new0 (char *, m->n_customers + 1);
   m->opt_out = g_new0 (gboolean, m->n_customers);
+  m->no_email = g_new0 (gboolean, m->n_customers);
   m->post_code = g_new0 (char *, m->n_customers);
   m->city = g_new0 (char *, m->n_customers);
-  stmt = venue_prepare (venue, "SELECT ext_id, opt_out, post_code, city FROM customer "
-                               "ORDER BY id");
+  stmt = venue_prepare (venue, "SELECT ext_id, opt_out, post_code, city, email "
+                               "FROM customer ORDER BY id");
   for (i = 0; sqlite3_step (stmt) == SQLITE_ROW; i++)
     {
       m->customer_ext[i] = column_dup (stmt, 0);
       m->opt_out[i] = sqlite3_column_int (stmt, 1);
       m->post_code[i] = column_dup (stmt, 2);
       m->city[i] = column_dup (stmt, 3);
+      m->no_email[i] = !plausible_email ((const char *)sqlite3_column_text (stmt, 4));
     }
   g_assert_cmpuint (i, ==, m->n_customers);
   g_clear_pointer (&stmt, sqlite3_finalize);
@@ -445,30 +466,32 @@ model_expect (Model              *m,
 
       if (m->opt_out[c])
         status = 0;
-      else if (included)
-        status = excluded ? 4 : MEMBER;
-      else if (holds)
+      else if (m->no_email[c])
         status = 1;
-      else if (bought_same && def->exclude_same_series)
+      else if (included)
+        status = excluded ? 5 : MEMBER;
+      else if (holds)
         status = 2;
-      else if (bought_similar && def->exclude_similar)
+      else if (bought_same && def->exclude_same_series)
         status = 3;
-      else if (excluded)
+      else if (bought_similar && def->exclude_similar)
         status = 4;
-      else if ((def->exclude_all_before && all_before) || (def->exclude_all_after && all_after))
+      else if (excluded)
         status = 5;
+      else if ((def->exclude_all_before && all_before) || (def->exclude_all_after && all_after))
+        status = 6;
       else if (tickets > 0 &&
                ((def->min_avg_price >= 0 && paid / tickets < def->min_avg_price) ||
                 (def->max_avg_price >= 0 && paid / tickets > def->max_avg_price)))
-        status = 6;
-      else if (def->exclude_discount_only && comparable > 0 && discounted == comparable)
         status = 7;
+      else if (def->exclude_discount_only && comparable > 0 && discounted == comparable)
+        status = 8;
       else if (((def->include_post_codes || def->include_cities) &&
                 !prefix_in ((const char * const *)def->include_post_codes, m->post_code[c]) &&
                 !city_in ((const char * const *)def->include_cities, m->city[c])) ||
                prefix_in ((const char * const *)def->exclude_post_codes, m->post_code[c]) ||
                city_in ((const char * const *)def->exclude_cities, m->city[c]))
-        status = 8;
+        status = 9;
 
       x->status[c] = status;
       if (status == MEMBER)
@@ -543,7 +566,8 @@ assert_matches_model (BhSnapshot         *snapshot,
   if (def->max_customers == 0)
     {
       g_assert_cmpuint (result->members->len, ==, members);
-      g_assert_cmpuint (g_array_index (result->exclusions, BhExclusion, 9).count, ==, 0);
+      g_assert_cmpuint (g_array_index (result->exclusions, BhExclusion, N_REASONS - 1).count,
+                        ==, 0);
     }
   else
     {
@@ -559,7 +583,8 @@ assert_matches_model (BhSnapshot         *snapshot,
       g_assert_cmpuint (ex->count, ==, x->counts[r]);
       seen_counts[r] += ex->count;
     }
-  seen_counts[N_REASONS - 1] += g_array_index (result->exclusions, BhExclusion, 9).count;
+  seen_counts[N_REASONS - 1] +=
+    g_array_index (result->exclusions, BhExclusion, N_REASONS - 1).count;
   g_assert_cmpuint (result->considered, ==, m->n_customers);
 }
 
@@ -655,6 +680,7 @@ test_builder_exclusions_happen (void)
   g_assert_cmpuint (x->counts[1], >, 0);
   g_assert_cmpuint (x->counts[2], >, 0);
   g_assert_cmpuint (x->counts[3], >, 0);
+  g_assert_cmpuint (x->counts[4], >, 0);
   g_assert_cmpuint (x->members, >, 0);
 }
 
@@ -745,7 +771,7 @@ test_builder_lists (void)
   g_autoptr(GPtrArray) include = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) exclude = g_ptr_array_new_with_free_func (g_free);
   guint opted_out = G_MAXUINT, uninterested = G_MAXUINT, interested = G_MAXUINT;
-  guint both = G_MAXUINT;
+  guint both = G_MAXUINT, no_address = G_MAXUINT;
 
   plain = run (snapshot, def);
   plain_set = member_set (plain);
@@ -757,7 +783,9 @@ test_builder_lists (void)
 
       if (m->opt_out[c] && opted_out == G_MAXUINT)
         opted_out = c;
-      else if (!m->opt_out[c] && !in && model_interest (m, c, 53) < 0.01 &&
+      else if (!m->opt_out[c] && m->no_email[c] && no_address == G_MAXUINT)
+        no_address = c;
+      else if (!m->opt_out[c] && !m->no_email[c] && !in && model_interest (m, c, 53) < 0.01 &&
                uninterested == G_MAXUINT)
         uninterested = c;
       else if (in && interested == G_MAXUINT)
@@ -769,8 +797,10 @@ test_builder_lists (void)
   g_assert_cmpuint (uninterested, !=, G_MAXUINT);
   g_assert_cmpuint (interested, !=, G_MAXUINT);
   g_assert_cmpuint (both, !=, G_MAXUINT);
+  g_assert_cmpuint (no_address, !=, G_MAXUINT);
 
   g_ptr_array_add (include, g_strdup (m->customer_ext[opted_out]));
+  g_ptr_array_add (include, g_strdup (m->customer_ext[no_address]));
   g_ptr_array_add (include, g_strdup (m->customer_ext[uninterested]));
   g_ptr_array_add (include, g_strdup (m->customer_ext[both]));
   g_ptr_array_add (include, g_strdup ("no-such-customer"));
@@ -787,6 +817,8 @@ test_builder_lists (void)
 
   /* the opt-out wins over the include list */
   g_assert_false (g_hash_table_contains (set, GUINT_TO_POINTER (opted_out + 1)));
+  /* so does having no address a mail can go to */
+  g_assert_false (g_hash_table_contains (set, GUINT_TO_POINTER (no_address + 1)));
   /* included customers join without interest */
   g_assert_true (g_hash_table_contains (set, GUINT_TO_POINTER (uninterested + 1)));
   /* the exclude list removes, and wins over the include list */
@@ -794,12 +826,12 @@ test_builder_lists (void)
   g_assert_false (g_hash_table_contains (set, GUINT_TO_POINTER (both + 1)));
   g_assert_cmpuint (result->members->len, ==, plain->members->len - 2 + 1);
 
-  g_assert_cmpuint (result->matched_ids, ==, 3);
+  g_assert_cmpuint (result->matched_ids, ==, 4);
   g_assert_nonnull (result->unmatched_ids);
   g_assert_cmpuint (g_strv_length (result->unmatched_ids), ==, 2);
   g_assert_cmpstr (result->unmatched_ids[0], ==, "no-such-customer");
   g_assert_cmpstr (result->unmatched_ids[1], ==, "ghost");
-  g_assert_cmpuint (g_array_index (result->exclusions, BhExclusion, 4).count, ==, 2);
+  g_assert_cmpuint (g_array_index (result->exclusions, BhExclusion, 5).count, ==, 2);
 }
 
 static void
@@ -820,7 +852,7 @@ test_builder_max_customers (void)
   def->max_customers = limit;
   some = run (snapshot, def);
   g_assert_cmpuint (some->members->len, ==, limit);
-  g_assert_cmpuint (g_array_index (some->exclusions, BhExclusion, 9).count, ==,
+  g_assert_cmpuint (g_array_index (some->exclusions, BhExclusion, 10).count, ==,
                     all->members->len - limit);
 
   /* the best scores are kept: all's order is best first */
@@ -1214,8 +1246,8 @@ test_builder_season_start (void)
   october = venue_snapshot (v);
   b = run (october, def);
 
-  g_assert_cmpuint (g_array_index (a->exclusions, BhExclusion, 2).count, >, 0);
-  g_assert_cmpuint (g_array_index (b->exclusions, BhExclusion, 2).count, ==, 0);
+  g_assert_cmpuint (g_array_index (a->exclusions, BhExclusion, 3).count, >, 0);
+  g_assert_cmpuint (g_array_index (b->exclusions, BhExclusion, 3).count, ==, 0);
 }
 
 static void

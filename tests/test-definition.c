@@ -324,8 +324,8 @@ static void
 test_exclusion_labels (void)
 {
   static const char * const reasons[] = {
-    "opted-out", "holds-ticket", "same-series", "similar-event", "excluded-id",
-    "purchase-date", "price", "discount-only", "location", "max-customers",
+    "opted-out", "no-email", "holds-ticket", "same-series", "similar-event",
+    "excluded-id", "purchase-date", "price", "discount-only", "location", "max-customers",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (reasons); i++)
@@ -337,6 +337,41 @@ test_exclusion_labels (void)
     }
 
   g_assert_cmpstr (bh_exclusion_reason_label ("no-such-reason"), ==, "no-such-reason");
+}
+
+static void
+test_email_usable (void)
+{
+  /* What a marketer's mailing tool can send to, and what it cannot. */
+  static const char * const usable[] = {
+    "anna@example.org", "a.b-c+news@mail.example.co.uk", "  jörg@müller.example  ",
+    "X@Y.DE", "o'brien@example.ie",
+  };
+  static const char * const unusable[] = {
+    "", "   ", "none", "-", "anna", "anna@", "@example.org", "anna@example",
+    "anna@example.", "anna@.example.org", "anna@example..org", "anna@@example.org",
+    "an na@example.org", "anna@exa mple.org", "anna@example.org, bob@example.org",
+    "anna@example.org;bob@example.org", "Anna <anna@example.org>", "anna.example.org",
+    "anna@b@example.org", "anna\t@example.org",
+  };
+  g_autofree char *local_part = g_strnfill (250, 'a');
+  g_autofree char *long_address = NULL;
+
+  g_assert_false (bh_email_is_usable (NULL));
+  for (guint i = 0; i < G_N_ELEMENTS (usable); i++)
+    {
+      g_test_message ("usable: “%s”", usable[i]);
+      g_assert_true (bh_email_is_usable (usable[i]));
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (unusable); i++)
+    {
+      g_test_message ("unusable: “%s”", unusable[i]);
+      g_assert_false (bh_email_is_usable (unusable[i]));
+    }
+
+  /* Longer than a mail server takes. */
+  long_address = g_strdup_printf ("%s@example.org", local_part);
+  g_assert_false (bh_email_is_usable (long_address));
 }
 
 int
@@ -352,6 +387,7 @@ main (int   argc,
   g_test_add_func ("/definition/json/errors", test_definition_json_errors);
   g_test_add_func ("/definition/validate", test_definition_validate);
   g_test_add_func ("/exclusion/labels", test_exclusion_labels);
+  g_test_add_func ("/exclusion/email-usable", test_email_usable);
 
   return g_test_run ();
 }

@@ -268,6 +268,62 @@ test_export_opt_out (void)
 }
 
 static void
+test_export_email_removed (void)
+{
+  g_autoptr(BhTestVenue) venue = bh_test_venue_new ();
+  g_autoptr(BhPackage) package = bh_test_venue_build (venue, "Opera", BH_TEST_EVENT_OPERA);
+  gint64 id = bh_package_get_id (package);
+  g_autoptr(GArray) members = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GHashTable) ids = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *customers = NULL;
+  const BhMember *emptied, *broken, *blank;
+  char **header;
+  int email_column;
+  guint n;
+
+  members = bh_engine_list_members (venue->engine, id, -1, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (members->len, >, 4);
+
+  /* After the build, one member's address is removed, one becomes
+   * something a mail cannot go to, one is only blanks. */
+  emptied = &g_array_index (members, BhMember, 0);
+  broken = &g_array_index (members, BhMember, 1);
+  blank = &g_array_index (members, BhMember, members->len - 1);
+  customers = g_strdup_printf ("customer_id,email\n%s,\n%s,%s\n%s,\"   \"\n",
+                               emptied->customer_id, broken->customer_id,
+                               "post at example dot org", blank->customer_id);
+  bh_test_venue_import (venue, "customers.csv", customers);
+
+  text = export_text (venue, id, -1, ',', &n);
+  rows = parse_csv (text, ',');
+  ids = exported_ids (rows);
+
+  g_assert_cmpuint (n, ==, members->len - 3);
+  g_assert_cmpuint (rows->len, ==, n + 1);
+  g_assert_false (g_hash_table_contains (ids, emptied->customer_id));
+  g_assert_false (g_hash_table_contains (ids, broken->customer_id));
+  g_assert_false (g_hash_table_contains (ids, blank->customer_id));
+  for (guint i = 2; i + 1 < members->len; i++)
+    g_assert_true (g_hash_table_contains (ids, g_array_index (members, BhMember, i).customer_id));
+
+  /* Every row written has an address: text, "@", a dotted domain. */
+  header = g_ptr_array_index (rows, 0);
+  email_column = column_of (header, "email");
+  g_assert_cmpint (email_column, >=, 0);
+  for (guint i = 1; i < rows->len; i++)
+    {
+      char **row = g_ptr_array_index (rows, i);
+
+      g_assert_true (g_regex_match_simple ("^[^\\s@]+@[^\\s@.]+(\\.[^\\s@.]+)+$",
+                                           row[email_column], 0, 0));
+    }
+}
+
+static void
 test_export_formulas (void)
 {
   g_autoptr(BhTestVenue) venue = bh_test_venue_new ();
@@ -410,6 +466,7 @@ main (int   argc,
   g_test_add_func ("/export/columns", test_export_columns);
   g_test_add_func ("/export/extra-values", test_export_extra_values);
   g_test_add_func ("/export/opt-out-after-build", test_export_opt_out);
+  g_test_add_func ("/export/email-removed-after-build", test_export_email_removed);
   g_test_add_func ("/export/formulas-neutralised", test_export_formulas);
   g_test_add_func ("/export/delimiter", test_export_delimiter);
   g_test_add_func ("/export/cluster", test_export_cluster);

@@ -106,6 +106,7 @@ assert_same_snapshot (BhSnapshot *a,
                        _bh_snapshot_string (b, b->customer_post_code[c]));
       g_assert_cmpuint (a->customer_city[c], ==, b->customer_city[c]);
       g_assert_cmpuint (a->customer_opt_out[c], ==, b->customer_opt_out[c]);
+      g_assert_cmpuint (a->customer_no_email[c], ==, b->customer_no_email[c]);
     }
   assert_same_strings (a->cities, b->cities);
 

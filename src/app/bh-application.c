@@ -16,7 +16,6 @@
 #include "bh-preferences-window.h"
 #include "bh-stall-monitor.h"
 #include "bh-window.h"
-#include "bh-worker.h"
 
 /* Member lists must not outlive their days while the app stays open. */
 #define EXPIRE_INTERVAL_SECONDS (60 * 60)
@@ -171,21 +170,10 @@ static const GActionEntry action_entries[] = {
 };
 
 static void
-clean_drag_folder_thread (GTask        *task,
-                          gpointer      source_object,
-                          gpointer      task_data,
-                          GCancellable *cancellable)
-{
-  bh_export_clean_drag_folder ();
-  g_task_return_boolean (task, TRUE);
-}
-
-static void
 bh_application_startup (GApplication *application)
 {
   BhApplication *self = BH_APPLICATION (application);
   g_autoptr(GSettings) settings = NULL;
-  g_autoptr(GTask) clean_task = NULL;
   static const struct {
     const char *action;
     const char *accels[2];
@@ -224,11 +212,8 @@ bh_application_startup (GApplication *application)
   if (self->watch_stalls)
     self->stall_monitor = bh_stall_monitor_new (50);
 
-  /* Lists that a drag left behind when Backhaul was stopped during it:
-   * file work, so not on the main thread. */
-  clean_task = g_task_new (NULL, NULL, NULL, NULL);
-  g_task_set_source_tag (clean_task, bh_application_startup);
-  bh_worker_run (clean_task, clean_drag_folder_thread);
+  /* Lists that drags left behind when Backhaul was stopped. */
+  bh_export_clean_drag_folder ();
 }
 
 static void
@@ -238,6 +223,10 @@ bh_application_shutdown (GApplication *application)
 
   g_clear_handle_id (&self->expire_source, g_source_remove);
   g_clear_pointer (&self->stall_monitor, bh_stall_monitor_free);
+
+  /* Dragged lists are kept a few minutes for slow drop targets, and no
+   * longer than Backhaul runs. */
+  bh_export_remove_drag_files ();
 
   G_APPLICATION_CLASS (bh_application_parent_class)->shutdown (application);
 }

@@ -21,10 +21,17 @@
 /* One taste cluster: its card, its customers in a column view, and two
  * ways to hand the list out, the save dialog and dragging the card.
  *
+ * The view follows its package in the backend's list: when a merge, an
+ * undo or a regeneration changes the member list, it shows the cluster
+ * of the same number afresh; while the package is rebuilt, once it has
+ * expired or failed, it shows no customers at all; when the package is
+ * deleted it closes. Customer data it showed does not outlive the list.
+ *
  * A drag must offer its data at once, but lists come from the backend
  * asynchronously. So the view asks the backend for the cluster's CSV when
  * it opens and keeps it in memory; a drag writes it to a file in a private
- * folder that is removed when the drag ends. */
+ * folder, which bh-export.c removes a few minutes after the drop (see
+ * bh_export_keep_drag_file() for why not at once). */
 
 struct _BhClusterView
 {
@@ -33,16 +40,22 @@ struct _BhClusterView
   BhBackend          *backend;
   BhPackage          *package;
   BhCluster          *cluster;
+  gint64              package_id;
   GCancellable       *cancellable;
+  GCancellable       *members_cancellable;
   GCancellable       *search_cancellable;
+  GCancellable       *drag_cancellable;
   GtkDragSource      *drag_source;
-  GFile              *drag_export_file;
   GBytes             *drag_csv;
   GFile              *drag_file;
+  guint               n_without_email;
+  char               *shown_list;
   guint               loading_members : 1;
   guint               searching : 1;
   guint               preparing_drag : 1;
   guint               exporting : 1;
+  guint               listed : 1;
+  guint               available : 1;
 
   /* template children */
   AdwWindowTitle     *window_title;
@@ -120,11 +133,23 @@ new_private_file (const char  *name,
   return g_file_new_build_filename (template, name, NULL);
 }
 
+/* Shows the status page in place of the list; @description is markup. */
+static void
+show_status (BhClusterView *self,
+             const char    *title,
+             const char    *description)
+{
+  adw_status_page_set_title (self->empty_status, title);
+  adw_status_page_set_description (self->empty_status, description);
+  gtk_stack_set_visible_child_name (self->members_stack, "empty");
+}
+
 static void
 update_count (BhClusterView *self)
 {
   guint shown = g_list_model_get_n_items (G_LIST_MODEL (self->members));
   guint all = self->all_items != NULL ? self->all_items->len : 0;
+  guint missing = self->n_without_email;
   g_autofree char *text = NULL;
 
   /* Counts mean something once every member is in. */
@@ -136,10 +161,33 @@ update_count (BhClusterView *self)
   else
     text = g_strdup_printf (ngettext ("%u of %u customer", "%u of %u customers", all),
                             shown, all);
-  gtk_label_set_text (self->count_label, text);
 
-  if (!self->loading_members)
-    gtk_stack_set_visible_child_name (self->members_stack, shown > 0 ? "list" : "empty");
+  /* A build leaves out customers without a usable address, but one can
+   * lose it afterwards. Nobody can mail them, so a downloaded list leaves
+   * them out; the count says so rather than letting the list look short. */
+  if (missing > 0)
+    {
+      g_autofree char *counted = g_steal_pointer (&text);
+
+      text = g_strdup_printf (ngettext ("%s · %u without a usable email address",
+                                        "%s · %u without a usable email address", missing),
+                              counted, missing);
+    }
+
+  gtk_label_set_text (self->count_label, text);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->count_label),
+                               missing > 0
+                               ? _("Customers without a usable email address cannot be mailed "
+                                   "and are left out of downloaded lists")
+                               : NULL);
+
+  if (self->loading_members)
+    return;
+
+  if (shown > 0)
+    gtk_stack_set_visible_child_name (self->members_stack, "list");
+  else
+    show_status (self, _("No Customers"), NULL);
 }
 
 /* Cells. GTK 4.8's list views keep about two hundred rows alive, so a
@@ -224,6 +272,23 @@ bind_cell_cb (GtkSignalListItemFactory *factory,
   CellText cell_text = user_data;
   GtkInscription *cell = GTK_INSCRIPTION (gtk_list_item_get_child (list_item));
   const char *text = cell_text (gtk_list_item_get_item (list_item));
+
+  /* An empty email cell would look like a list that failed to load; an
+   * address nobody can mail to is dimmed. */
+  if (cell_text == bh_member_item_get_email)
+    {
+      gboolean missing = !bh_email_is_usable (text);
+
+      if (text == NULL || *text == '\0')
+        text = _("No email address");
+      if (missing != gtk_widget_has_css_class (GTK_WIDGET (cell), "dim-label"))
+        {
+          if (missing)
+            gtk_widget_add_css_class (GTK_WIDGET (cell), "dim-label");
+          else
+            gtk_widget_remove_css_class (GTK_WIDGET (cell), "dim-label");
+        }
+    }
 
   gtk_inscription_set_text (cell, text);
 }
@@ -413,6 +478,13 @@ items_cb (GObject      *object,
 
   g_assert (self->all_items == NULL);
 
+  self->n_without_email = 0;
+  for (guint i = 0; i < items->len; i++)
+    {
+      if (!bh_email_is_usable (bh_member_item_get_email (g_ptr_array_index (items, i))))
+        self->n_without_email++;
+    }
+
   self->all_items = g_steal_pointer (&items);
   on_search_changed_cb (self);
 }
@@ -438,38 +510,88 @@ members_cb (GObject      *object,
       /* Status page descriptions are markup. */
       description = g_markup_escape_text (error->message, -1);
       self->loading_members = FALSE;
-      adw_status_page_set_title (self->empty_status, _("Customers Not Available"));
-      adw_status_page_set_description (self->empty_status, description);
-      gtk_stack_set_visible_child_name (self->members_stack, "empty");
+      show_status (self, _("Customers Not Available"), description);
       return;
     }
 
   /* A cluster can have a hundred thousand members; their row objects
    * are made in a worker so that the window stays responsive. */
-  task = g_task_new (self, self->cancellable, items_cb, NULL);
+  task = g_task_new (self, self->members_cancellable, items_cb, NULL);
   g_task_set_source_tag (task, members_cb);
   g_task_set_task_data (task, g_steal_pointer (&members), NULL);
   bh_worker_run (task, make_items_thread);
 }
 
+/* Forgets the members shown and any load or search of them. */
+static void
+clear_members (BhClusterView *self)
+{
+  g_cancellable_cancel (self->members_cancellable);
+  g_clear_object (&self->members_cancellable);
+  g_cancellable_cancel (self->search_cancellable);
+  g_clear_object (&self->search_cancellable);
+  g_clear_handle_id (&self->splice_source, g_source_remove);
+  g_clear_pointer (&self->pending_items, g_ptr_array_unref);
+  g_clear_pointer (&self->all_items, g_ptr_array_unref);
+  g_list_store_remove_all (self->members);
+
+  self->n_without_email = 0;
+  self->loading_members = FALSE;
+  self->searching = FALSE;
+}
+
+static void
+load_members (BhClusterView *self)
+{
+  clear_members (self);
+
+  self->members_cancellable = g_cancellable_new ();
+  self->loading_members = TRUE;
+  gtk_stack_set_visible_child_name (self->members_stack, "loading");
+  bh_backend_list_members_async (self->backend, self->package_id,
+                                 bh_cluster_get_index (self->cluster), NULL,
+                                 self->members_cancellable, members_cb, g_object_ref (self));
+}
+
 /* Dragging */
+
+/* A list being written for a drag, and the view that waits for it. */
+typedef struct
+{
+  BhClusterView *self;
+  GFile         *file;
+} DragList;
+
+static void
+drag_list_free (DragList *list)
+{
+  g_clear_object (&list->self);
+  g_clear_object (&list->file);
+  g_free (list);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DragList, drag_list_free)
 
 static void
 drag_bytes_cb (GObject      *object,
                GAsyncResult *result,
                gpointer      user_data)
 {
-  g_autoptr(BhClusterView) self = user_data;
+  g_autoptr(DragList) list = user_data;
+  BhClusterView *self = list->self;
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GError) error = NULL;
 
   bytes = g_file_load_bytes_finish (G_FILE (object), result, NULL, &error);
   remove_with_folder (G_FILE (object));
 
+  /* A list overtaken by a newer one comes back cancelled. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
   if (bytes == NULL)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_warning ("Cannot read the list for dragging: %s", error->message);
+      g_warning ("Cannot read the list for dragging: %s", error->message);
       self->preparing_drag = FALSE;
       return;
     }
@@ -486,43 +608,63 @@ drag_export_cb (GObject      *object,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
-  g_autoptr(BhClusterView) self = user_data;
-  g_autoptr(GFile) file = g_steal_pointer (&self->drag_export_file);
+  g_autoptr(DragList) list = user_data;
   g_autoptr(GError) error = NULL;
+  GCancellable *cancellable;
+  GFile *file;
 
   if (!bh_backend_export_finish (BH_BACKEND (object), result, NULL, &error))
     {
-      remove_with_folder (file);
-      self->preparing_drag = FALSE;
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_warning ("Cannot prepare the list for dragging: %s", error->message);
+      remove_with_folder (list->file);
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+
+      g_warning ("Cannot prepare the list for dragging: %s", error->message);
+      list->self->preparing_drag = FALSE;
       return;
     }
 
-  g_file_load_bytes_async (file, self->cancellable, drag_bytes_cb, g_object_ref (self));
+  cancellable = list->self->drag_cancellable;
+  file = list->file;
+  g_file_load_bytes_async (file, cancellable, drag_bytes_cb, g_steal_pointer (&list));
+}
+
+/* Forgets the list kept for dragging, and any being made. */
+static void
+drop_drag_csv (BhClusterView *self)
+{
+  g_cancellable_cancel (self->drag_cancellable);
+  g_clear_object (&self->drag_cancellable);
+  g_clear_pointer (&self->drag_csv, g_bytes_unref);
+  self->preparing_drag = FALSE;
 }
 
 static void
 prepare_drag_csv (BhClusterView *self)
 {
   g_autoptr(GError) error = NULL;
+  DragList *list;
+  GFile *file;
 
-  g_assert (self->drag_export_file == NULL);
+  drop_drag_csv (self);
 
-  self->drag_export_file = new_private_file ("list.csv", &error);
-  if (self->drag_export_file == NULL)
+  file = new_private_file ("list.csv", &error);
+  if (file == NULL)
     {
       g_warning ("%s", error->message);
       return;
     }
 
+  list = g_new0 (DragList, 1);
+  list->self = g_object_ref (self);
+  list->file = file;
+
+  self->drag_cancellable = g_cancellable_new ();
   self->preparing_drag = TRUE;
-  bh_backend_export_async (self->backend,
-                           bh_package_get_id (self->package),
+  bh_backend_export_async (self->backend, self->package_id,
                            bh_cluster_get_index (self->cluster),
                            bh_export_get_delimiter (),
-                           self->drag_export_file, self->cancellable,
-                           drag_export_cb, g_object_ref (self));
+                           file, self->drag_cancellable, drag_export_cb, list);
 }
 
 static GdkContentProvider *
@@ -535,6 +677,12 @@ on_drag_prepare_cb (BhClusterView *self,
   GdkContentProvider *content;
   GtkWidget *card = adw_bin_get_child (self->card_bin);
 
+  if (!self->available)
+    {
+      toast (self, _("This cluster has no customer list at the moment"));
+      return NULL;
+    }
+
   content = _bh_cluster_view_prepare_drag (self);
   if (content == NULL)
     {
@@ -546,6 +694,22 @@ on_drag_prepare_cb (BhClusterView *self,
   gtk_drag_source_set_icon (source, icon, x, y);
 
   return content;
+}
+
+/* Nobody took the list: it can go at once. */
+static gboolean
+on_drag_cancel_cb (BhClusterView       *self,
+                   GdkDrag             *drag,
+                   GdkDragCancelReason  reason,
+                   GtkDragSource       *source)
+{
+  if (self->drag_file != NULL)
+    {
+      remove_with_folder (self->drag_file);
+      g_clear_object (&self->drag_file);
+    }
+
+  return FALSE;
 }
 
 static void
@@ -568,7 +732,7 @@ save_cb (GObject      *object,
   g_autofree char *message = bh_export_save_finish (result, NULL);
 
   self->exporting = FALSE;
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "cluster.download", TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "cluster.download", self->available);
 
   if (message != NULL)
     toast (self, message);
@@ -601,6 +765,185 @@ close_action (GtkWidget  *widget,
   g_signal_emit (widget, signals[CLOSE], 0);
 }
 
+/* Following the package */
+
+/* What a package's member list is, to tell a changed list from the same
+ * list in a new object: the backend replaces every package object when
+ * it reloads its list after a merge elsewhere. */
+static char *
+describe_list (BhPackage *package)
+{
+  GDateTime *built = bh_package_get_built (package);
+
+  return g_strdup_printf ("%d %" G_GINT64_FORMAT " %u %" G_GINT64_FORMAT,
+                          (int)bh_package_get_status (package),
+                          built != NULL ? g_date_time_to_unix (built) : 0,
+                          bh_package_get_members (package),
+                          bh_package_get_merge_id (package));
+}
+
+static void
+set_cluster (BhClusterView *self,
+             BhCluster     *cluster)
+{
+  GtkWidget *card;
+
+  g_set_object (&self->cluster, cluster);
+
+  adw_window_title_set_title (self->window_title, bh_cluster_get_name (cluster));
+  adw_window_title_set_subtitle (self->window_title, bh_package_get_title (self->package));
+
+  card = bh_cluster_card_new (cluster, FALSE);
+  bh_cluster_card_set_draggable (BH_CLUSTER_CARD (card), TRUE);
+  adw_bin_set_child (self->card_bin, card);
+}
+
+/* Shows no customers, and keeps none in memory, with @title and
+ * @description (markup) saying why. */
+static void
+show_unavailable (BhClusterView *self,
+                  const char    *title,
+                  const char    *description)
+{
+  clear_members (self);
+  drop_drag_csv (self);
+
+  self->available = FALSE;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "cluster.download", FALSE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->search_entry), FALSE);
+  gtk_label_set_text (self->count_label, "");
+  show_status (self, title, description);
+}
+
+static BhCluster *
+find_cluster (BhPackage *package,
+              guint      index)
+{
+  GListModel *clusters = bh_package_get_clusters (package);
+  guint n = clusters != NULL ? g_list_model_get_n_items (clusters) : 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(BhCluster) cluster = g_list_model_get_item (clusters, i);
+
+      if (bh_cluster_get_index (cluster) == index)
+        return g_steal_pointer (&cluster);
+    }
+
+  return NULL;
+}
+
+static void on_package_notify_cb (BhClusterView *self,
+                                  GParamSpec    *pspec,
+                                  BhPackage     *package);
+
+/* Shows what @package, the view's package as the backend has it now,
+ * holds: the cluster of the same number, or why there is none. */
+static void
+follow_package (BhClusterView *self,
+                BhPackage     *package)
+{
+  g_autoptr(BhCluster) cluster = NULL;
+  g_autofree char *list = describe_list (package);
+  g_autofree char *description = NULL;
+
+  if (package != self->package)
+    {
+      if (self->package != NULL)
+        g_signal_handlers_disconnect_by_func (self->package, on_package_notify_cb, self);
+      g_set_object (&self->package, package);
+      g_signal_connect_object (package, "notify", G_CALLBACK (on_package_notify_cb), self,
+                               G_CONNECT_SWAPPED);
+    }
+
+  if (g_strcmp0 (list, self->shown_list) == 0)
+    return;
+
+  g_debug ("Package %" G_GINT64_FORMAT " changed; showing it again", self->package_id);
+  g_free (self->shown_list);
+  self->shown_list = g_steal_pointer (&list);
+
+  switch (bh_package_get_status (package))
+    {
+    case BH_PACKAGE_STATUS_DONE:
+      cluster = find_cluster (package, bh_cluster_get_index (self->cluster));
+      if (cluster == NULL)
+        {
+          show_unavailable (self, _("Cluster Gone"),
+                            _("The package was built again and has fewer taste clusters "
+                              "now."));
+          break;
+        }
+
+      set_cluster (self, cluster);
+      self->available = TRUE;
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "cluster.download", !self->exporting);
+      gtk_widget_set_sensitive (GTK_WIDGET (self->search_entry), TRUE);
+      load_members (self);
+      prepare_drag_csv (self);
+      break;
+
+    case BH_PACKAGE_STATUS_IN_PROGRESS:
+      show_unavailable (self, _("Package Being Built"),
+                        _("The customers are shown again when the build is done."));
+      break;
+
+    case BH_PACKAGE_STATUS_FAILED:
+      description = g_markup_escape_text (bh_package_get_failure (package) != NULL
+                                          ? bh_package_get_failure (package) : "", -1);
+      show_unavailable (self, _("Customers Not Available"), description);
+      break;
+
+    case BH_PACKAGE_STATUS_EXPIRED:
+      description = g_strdup_printf (_("For data protection the list was deleted %u days "
+                                       "after it was built. Regenerate the package to build "
+                                       "it again."),
+                                     BH_PACKAGE_LIFETIME_DAYS);
+      show_unavailable (self, _("Customer List Deleted"), description);
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* A backend may also change a package object in place. */
+static void
+on_package_notify_cb (BhClusterView *self,
+                      GParamSpec    *pspec,
+                      BhPackage     *package)
+{
+  if (!g_str_equal (pspec->name, "progress"))
+    follow_package (self, package);
+}
+
+static void
+on_packages_changed_cb (BhClusterView *self,
+                        guint          position,
+                        guint          removed,
+                        guint          added,
+                        GListModel    *packages)
+{
+  g_autoptr(BhPackage) package = bh_backend_dup_package (self->backend, self->package_id);
+
+  if (package != NULL)
+    {
+      self->listed = TRUE;
+      follow_package (self, package);
+      return;
+    }
+
+  /* The list may still be loading; only a package that was listed can
+   * have gone. */
+  if (!self->listed || self->shown_list == NULL)
+    return;
+
+  g_debug ("Package %" G_GINT64_FORMAT " is gone", self->package_id);
+  g_clear_pointer (&self->shown_list, g_free);
+  show_unavailable (self, _("Package Deleted"), NULL);
+  g_signal_emit (self, signals[CLOSE], 0);
+}
+
 /* GObject */
 
 static void
@@ -609,10 +952,8 @@ bh_cluster_view_dispose (GObject *object)
   BhClusterView *self = (BhClusterView *)object;
 
   g_cancellable_cancel (self->cancellable);
-  g_cancellable_cancel (self->search_cancellable);
-  g_clear_handle_id (&self->splice_source, g_source_remove);
-  g_clear_pointer (&self->pending_items, g_ptr_array_unref);
-  g_clear_pointer (&self->all_items, g_ptr_array_unref);
+  clear_members (self);
+  drop_drag_csv (self);
   _bh_cluster_view_end_drag (self);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), BH_TYPE_CLUSTER_VIEW);
@@ -629,9 +970,7 @@ bh_cluster_view_finalize (GObject *object)
   g_clear_object (&self->package);
   g_clear_object (&self->cluster);
   g_clear_object (&self->cancellable);
-  g_clear_object (&self->search_cancellable);
-  g_clear_pointer (&self->drag_csv, g_bytes_unref);
-  g_clear_object (&self->drag_export_file);
+  g_clear_pointer (&self->shown_list, g_free);
 
   G_OBJECT_CLASS (bh_cluster_view_parent_class)->finalize (object);
 }
@@ -700,6 +1039,19 @@ bh_cluster_view_init (BhClusterView *self)
 
   g_signal_connect_object (self->search_entry, "search-changed",
                            G_CALLBACK (on_search_changed_cb), self, G_CONNECT_SWAPPED);
+
+  /* On the card's place, so that it outlives the cards a changed
+   * package brings. */
+  self->drag_source = gtk_drag_source_new ();
+  gtk_drag_source_set_actions (self->drag_source, GDK_ACTION_COPY);
+  g_signal_connect_object (self->drag_source, "prepare", G_CALLBACK (on_drag_prepare_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->drag_source, "drag-cancel", G_CALLBACK (on_drag_cancel_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->drag_source, "drag-end", G_CALLBACK (on_drag_end_cb),
+                           self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (self->card_bin),
+                             GTK_EVENT_CONTROLLER (self->drag_source));
 }
 
 /**
@@ -716,8 +1068,7 @@ bh_cluster_view_new (BhBackend *backend,
                      BhCluster *cluster)
 {
   BhClusterView *self;
-  GtkWidget *card;
-  GtkDragSource *source;
+  GListModel *packages;
 
   g_return_val_if_fail (BH_IS_BACKEND (backend), NULL);
   g_return_val_if_fail (BH_IS_PACKAGE (package), NULL);
@@ -725,31 +1076,14 @@ bh_cluster_view_new (BhBackend *backend,
 
   self = g_object_new (BH_TYPE_CLUSTER_VIEW, NULL);
   self->backend = g_object_ref (backend);
-  self->package = g_object_ref (package);
+  self->package_id = bh_package_get_id (package);
   self->cluster = g_object_ref (cluster);
+  follow_package (self, package);
 
-  adw_window_title_set_title (self->window_title, bh_cluster_get_name (cluster));
-  adw_window_title_set_subtitle (self->window_title, bh_package_get_title (package));
-
-  card = bh_cluster_card_new (cluster, FALSE);
-  bh_cluster_card_set_draggable (BH_CLUSTER_CARD (card), TRUE);
-  adw_bin_set_child (self->card_bin, card);
-
-  source = gtk_drag_source_new ();
-  gtk_drag_source_set_actions (source, GDK_ACTION_COPY);
-  g_signal_connect_object (source, "prepare", G_CALLBACK (on_drag_prepare_cb), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (source, "drag-end", G_CALLBACK (on_drag_end_cb), self,
-                           G_CONNECT_SWAPPED);
-  gtk_widget_add_controller (card, GTK_EVENT_CONTROLLER (source));
-  self->drag_source = source;
-
-  self->loading_members = TRUE;
-  gtk_stack_set_visible_child_name (self->members_stack, "loading");
-  bh_backend_list_members_async (backend, bh_package_get_id (package),
-                                 bh_cluster_get_index (cluster), NULL,
-                                 self->cancellable, members_cb, g_object_ref (self));
-  prepare_drag_csv (self);
+  packages = bh_backend_get_packages (backend);
+  g_signal_connect_object (packages, "items-changed", G_CALLBACK (on_packages_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  on_packages_changed_cb (self, 0, 0, 0, packages);
 
   return GTK_WIDGET (self);
 }
@@ -898,6 +1232,8 @@ _bh_cluster_view_end_drag (BhClusterView *self)
   if (self->drag_file == NULL)
     return;
 
-  remove_with_folder (self->drag_file);
+  /* The drop target may read the file only now; it goes a few minutes
+   * later, or when Backhaul quits. */
+  bh_export_keep_drag_file (self->drag_file);
   g_clear_object (&self->drag_file);
 }

@@ -36,25 +36,82 @@ bh_export_get_delimiter (void)
   return g_strcmp0 (delimiter, ";") == 0 ? ';' : ',';
 }
 
-/* "Spring Gala – Baroque lovers.csv", with nothing a file system refuses. */
+/* The longest file name most file systems take, in bytes. */
+#define NAME_MAX_BYTES 255
+/* Of a name, what a cluster's name may take, so that a long package
+ * title cannot push it out. */
+#define CLUSTER_MAX_BYTES 80
+
+/* Appends @text with what file systems or file managers refuse, or
+ * people cannot see, replaced, at most @max_bytes of it, cut between
+ * characters. */
+static void
+append_safe (GString    *name,
+             const char *text,
+             gsize       max_bytes)
+{
+  g_autofree char *valid = g_utf8_make_valid (text, -1);
+  gsize start = name->len;
+
+  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      gsize before = name->len;
+
+      if (c < 0x80 && strchr ("/\\:*?\"<>|", (char) c) != NULL)
+        g_string_append_c (name, '-');
+      else if (g_unichar_iscntrl (c) || g_unichar_type (c) == G_UNICODE_LINE_SEPARATOR ||
+               g_unichar_type (c) == G_UNICODE_PARAGRAPH_SEPARATOR)
+        g_string_append_c (name, ' ');
+      else
+        g_string_append_unichar (name, c);
+
+      if (name->len - start > max_bytes)
+        {
+          g_string_truncate (name, before);
+          break;
+        }
+    }
+}
+
+/* "Spring Gala – Baroque lovers.csv", with nothing a file system refuses
+ * and short enough for one: a long title is cut, the cluster's name and
+ * the extension are kept. */
 char *
 bh_export_suggest_name (const char *package_title,
                         const char *cluster_name)
 {
-  g_autofree char *name = NULL;
+  g_autoptr(GString) cluster = g_string_new (NULL);
+  g_autoptr(GString) name = g_string_new (NULL);
+  gsize room = NAME_MAX_BYTES - strlen (".csv");
 
   g_return_val_if_fail (package_title != NULL, NULL);
 
   if (cluster_name != NULL)
-    name = g_strdup_printf ("%s – %s.csv", package_title, cluster_name);
-  else
-    name = g_strdup_printf ("%s.csv", package_title);
+    {
+      append_safe (cluster, cluster_name, CLUSTER_MAX_BYTES);
+      g_strstrip (cluster->str);
+      g_string_set_size (cluster, strlen (cluster->str));
+    }
+  if (cluster->len > 0)
+    room -= cluster->len + strlen (" – ");
 
-  g_strdelimit (name, "/\\:*?\"<>|", '-');
-  if (name[0] == '.')
-    name[0] = '_';
+  append_safe (name, package_title, room);
+  g_strstrip (name->str);
+  g_string_set_size (name, strlen (name->str));
+  if (name->len == 0)
+    append_safe (name, _("Customer list"), room);
 
-  return g_steal_pointer (&name);
+  if (cluster->len > 0)
+    g_string_append_printf (name, " – %s", cluster->str);
+
+  /* A leading dot hides a file. */
+  if (name->str[0] == '.')
+    name->str[0] = '_';
+
+  g_string_append (name, ".csv");
+
+  return g_string_free (g_steal_pointer (&name), FALSE);
 }
 
 typedef struct
@@ -244,15 +301,128 @@ bh_export_remove_tree (const char *path)
     g_warning ("Cannot remove %s: %s", path, g_strerror (errno));
 }
 
-/* Lists left behind by a drag that never ended, for example when the app
- * was killed during it. Called on startup. */
+/* Dragged lists.
+ *
+ * A drop target may read a dropped file well after the drop: a browser
+ * reads it when its page uploads it, which the page may do only after
+ * the user confirmed something. So a dragged list is not removed when
+ * the drag ends but kept for a bounded time, BH_DRAG_FILE_LIFETIME, and
+ * then removed with the folder made for it; all lists still kept go when
+ * Backhaul quits (bh_export_remove_drag_files()), and what a Backhaul
+ * that was stopped left behind goes at the next start
+ * (bh_export_clean_drag_folder()). A drag that nobody took is removed at
+ * once. Whether a target has read the file cannot be told reliably (a
+ * target opens a file several times, to look at it and then to send it),
+ * so the time bound is the rule.
+ *
+ * Kept lists: folder path → timeout source id, in the main context. */
+#define BH_DRAG_FILE_LIFETIME (5 * 60)
+
+static GHashTable *kept_lists;
+static guint drag_lifetime = BH_DRAG_FILE_LIFETIME;
+
+static gboolean
+remove_kept_cb (gpointer data)
+{
+  const char *path = data;
+
+  g_debug ("Removing a dragged list after its time");
+  bh_export_remove_tree (path);
+  g_hash_table_remove (kept_lists, path);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Removes @path, a folder in the drag folder or a file, @seconds from
+ * now. */
+static void
+keep_for (const char *path,
+          guint       seconds)
+{
+  guint id;
+
+  if (kept_lists == NULL)
+    kept_lists = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  if ((id = GPOINTER_TO_UINT (g_hash_table_lookup (kept_lists, path))) != 0)
+    g_source_remove (id);
+
+  /* The source keeps its own copy of the path. */
+  id = g_timeout_add_seconds_full (G_PRIORITY_LOW, seconds, remove_kept_cb,
+                                   g_strdup (path), g_free);
+  g_hash_table_insert (kept_lists, g_strdup (path), GUINT_TO_POINTER (id));
+}
+
+/* The folder made for @file alone, if it is one in the drag folder;
+ * otherwise @file. */
+static char *
+dup_drag_entry (GFile *file)
+{
+  g_autofree char *folder = g_build_filename (g_get_user_cache_dir (), "backhaul", "drag",
+                                              NULL);
+  g_autoptr(GFile) drag_folder = g_file_new_for_path (folder);
+  g_autoptr(GFile) parent = g_file_get_parent (file);
+
+  if (parent != NULL && !g_file_equal (parent, drag_folder) &&
+      g_file_has_prefix (parent, drag_folder))
+    return g_file_get_path (parent);
+
+  return g_file_get_path (file);
+}
+
+/* Called when the drag of @file has ended: the file, and the folder made
+ * for it, go BH_DRAG_FILE_LIFETIME seconds later. */
+void
+bh_export_keep_drag_file (GFile *file)
+{
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (G_IS_FILE (file));
+
+  path = dup_drag_entry (file);
+  if (path != NULL)
+    keep_for (path, drag_lifetime);
+}
+
+/* Removes every dragged list kept now; called when Backhaul quits. */
+void
+bh_export_remove_drag_files (void)
+{
+  GHashTableIter iter;
+  gpointer path, id;
+
+  if (kept_lists == NULL)
+    return;
+
+  g_hash_table_iter_init (&iter, kept_lists);
+  while (g_hash_table_iter_next (&iter, &path, &id))
+    {
+      bh_export_remove_tree (path);
+      g_source_remove (GPOINTER_TO_UINT (id));
+      g_hash_table_iter_remove (&iter);
+    }
+}
+
+/* For the tests: how long a dragged list is kept, in seconds. */
+void
+bh_export_set_drag_lifetime (guint seconds)
+{
+  drag_lifetime = seconds;
+}
+
+/* Lists left behind by a Backhaul that was stopped during a drag or
+ * before the time of its lists was up. Called on startup: those older
+ * than their time go now, younger ones (perhaps of another Backhaul
+ * running on another store) when their time is up. */
 void
 bh_export_clean_drag_folder (void)
 {
   g_autofree char *folder = NULL;
   g_autoptr(GDir) dir = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   const char *name;
   guint removed = 0;
+  guint kept = 0;
 
   folder = bh_export_dup_drag_folder (NULL);
   if (folder == NULL)
@@ -262,11 +432,21 @@ bh_export_clean_drag_folder (void)
   while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
     {
       g_autofree char *child = g_build_filename (folder, name, NULL);
+      GStatBuf info;
+      gint64 age;
+
+      age = g_lstat (child, &info) == 0 ? now - (gint64)info.st_mtime : G_MAXINT64;
+      if (age >= 0 && age < drag_lifetime)
+        {
+          keep_for (child, drag_lifetime - (guint)age);
+          kept++;
+          continue;
+        }
 
       bh_export_remove_tree (child);
       removed++;
     }
 
-  if (removed > 0)
-    g_debug ("Removed %u dragged lists left behind", removed);
+  if (removed > 0 || kept > 0)
+    g_debug ("Removed %u dragged lists left behind, keeping %u for now", removed, kept);
 }

@@ -36,6 +36,9 @@ char  *bh_export_save_finish       (GAsyncResult      *result,
                                     GError           **error);
 char  *bh_export_dup_drag_folder   (GError           **error);
 void   bh_export_clean_drag_folder (void);
+void   bh_export_keep_drag_file    (GFile             *file);
+void   bh_export_remove_drag_files (void);
+void   bh_export_set_drag_lifetime (guint              seconds);
 void   bh_export_remove_tree       (const char        *path);
 
 G_END_DECLS

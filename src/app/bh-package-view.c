@@ -421,19 +421,14 @@ on_packages_changed_cb (BhPackageView *self,
                         guint          added,
                         GListModel    *packages)
 {
-  guint n = g_list_model_get_n_items (packages);
+  g_autoptr(BhPackage) package = bh_backend_dup_package (self->backend, self->package_id);
 
-  for (guint i = 0; i < n; i++)
+  if (package != NULL)
     {
-      g_autoptr(BhPackage) package = g_list_model_get_item (packages, i);
-
-      if (bh_package_get_id (package) == self->package_id)
-        {
-          self->listed = TRUE;
-          if (package != self->package)
-            set_package (self, package);
-          return;
-        }
+      self->listed = TRUE;
+      if (package != self->package)
+        set_package (self, package);
+      return;
     }
 
   /* The list may still be loading; only a package that was listed can

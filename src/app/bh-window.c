@@ -344,12 +344,35 @@ push_page (BhWindow  *self,
   self->pushing = FALSE;
 }
 
+/* A page closes when the user goes back, and when its package is gone:
+ * then the pages after it, about the same package, go with it. Nothing
+ * happens for a page that is not shown and not on the way back. */
 static void
 on_page_close_cb (BhWindow  *self,
                   GtkWidget *page)
 {
-  if (adw_leaflet_get_visible_child (self->leaflet) == page)
-    adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+  g_autoptr(GListModel) pages = G_LIST_MODEL (adw_leaflet_get_pages (self->leaflet));
+  g_autoptr(AdwLeafletPage) back = NULL;
+  GtkWidget *visible = adw_leaflet_get_visible_child (self->leaflet);
+  guint n = g_list_model_get_n_items (pages);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(AdwLeafletPage) item = g_list_model_get_item (pages, i);
+      GtkWidget *child = adw_leaflet_page_get_child (item);
+
+      if (child == page)
+        {
+          if (back != NULL)
+            adw_leaflet_set_visible_child (self->leaflet, adw_leaflet_page_get_child (back));
+          return;
+        }
+
+      if (child == visible)
+        return;
+
+      g_set_object (&back, item);
+    }
 }
 
 static void

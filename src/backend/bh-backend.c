@@ -68,6 +68,28 @@ bh_backend_get_packages (BhBackend *self)
   return BH_BACKEND_GET_IFACE (self)->get_packages (self);
 }
 
+BhPackage *
+bh_backend_dup_package (BhBackend *self,
+                        gint64     package_id)
+{
+  GListModel *packages;
+  guint n;
+
+  g_return_val_if_fail (BH_IS_BACKEND (self), NULL);
+
+  packages = bh_backend_get_packages (self);
+  n = g_list_model_get_n_items (packages);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(BhPackage) package = g_list_model_get_item (packages, i);
+
+      if (bh_package_get_id (package) == package_id)
+        return g_steal_pointer (&package);
+    }
+
+  return NULL;
+}
+
 void
 bh_backend_import_async (BhBackend           *self,
                          const char * const *paths,

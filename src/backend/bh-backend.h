@@ -207,6 +207,10 @@ struct _BhBackendInterface
  * "items-changed". Transfer none.
  */
 GListModel      *bh_backend_get_packages          (BhBackend            *self);
+/* The package of that id as bh_backend_get_packages() lists it now, or
+ * %NULL if it does not (yet, or any more). Transfer full. */
+BhPackage       *bh_backend_dup_package           (BhBackend            *self,
+                                                   gint64                package_id);
 
 /*
  * @progress, if not %NULL, reports rows read ("sales.csv: 120,000 rows")

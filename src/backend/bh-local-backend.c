@@ -1188,7 +1188,7 @@ get_setting_run (BhEngine      *engine,
                  GCancellable  *cancellable,
                  GError       **error)
 {
-  op->value = bh_store_get_setting (bh_engine_get_store (engine), op->key);
+  op->value = bh_engine_get_setting (engine, op->key);
 
   return TRUE;
 }
@@ -1224,7 +1224,7 @@ set_setting_run (BhEngine      *engine,
                  GCancellable  *cancellable,
                  GError       **error)
 {
-  return bh_store_set_setting (bh_engine_get_store (engine), op->key, op->value, error);
+  return bh_engine_set_setting (engine, op->key, op->value, error);
 }
 
 static void

@@ -93,6 +93,41 @@ _bh_cli_open_store (BhCli   *cli,
   return bh_store_open (cli->data_dir, error);
 }
 
+/* Appends @text to @line padded with spaces to @width characters (not
+ * bytes: translations have umlauts), on the left if @width is positive
+ * and on the right if negative, like printf's "%*s". */
+void
+_bh_cli_append_padded (GString    *line,
+                       const char *text,
+                       int         width)
+{
+  glong length = g_utf8_strlen (text, -1);
+  glong fill = MAX (0, ABS (width) - length);
+
+  g_assert (line != NULL);
+
+  if (width > 0)
+    for (glong i = 0; i < fill; i++)
+      g_string_append_c (line, ' ');
+  g_string_append (line, text);
+  if (width < 0)
+    for (glong i = 0; i < fill; i++)
+      g_string_append_c (line, ' ');
+}
+
+/* The widest of @texts in characters, for a column of labels. */
+int
+_bh_cli_width (const char * const *texts,
+               guint               n_texts)
+{
+  glong width = 0;
+
+  for (guint i = 0; i < n_texts; i++)
+    width = MAX (width, g_utf8_strlen (texts[i], -1));
+
+  return (int)width;
+}
+
 void
 _bh_cli_print_json (JsonNode *node)
 {
@@ -130,7 +165,10 @@ main (int   argc,
   int i;
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* BACKHAUL_LOCALEDIR lets the tests use the catalogues of the build
+   * tree instead of the installed ones. */
+  bindtextdomain (GETTEXT_PACKAGE,
+                  g_getenv ("BACKHAUL_LOCALEDIR") ? g_getenv ("BACKHAUL_LOCALEDIR") : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
 
   for (i = 1; i < argc; i++)

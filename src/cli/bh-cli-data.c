@@ -216,50 +216,102 @@ _bh_cli_import (BhCli  *cli,
 
 /* stats */
 
+/* One row of the stats table: the label padded to @width, then @value. */
+static void
+print_stats_row (const char *label,
+                 int         width,
+                 const char *value)
+{
+  g_autoptr(GString) line = g_string_new (NULL);
+
+  _bh_cli_append_padded (line, label, -width);
+  g_print ("%s%s\n", line->str, value);
+}
+
 static void
 print_stats (JsonNode *stats)
 {
   JsonObject *object = json_node_get_object (stats);
   JsonObject *aspects = json_object_get_object_member (object, "aspects");
   g_autoptr(GList) kinds = json_object_get_members (aspects);
+  gint64 n_opted_out = json_object_get_int_member (object, "opted_out");
+  gint64 n_tickets = json_object_get_int_member (object, "tickets");
   g_autofree char *customers = bh_format_count (json_object_get_int_member (object, "customers"));
-  g_autofree char *opted_out = bh_format_count (json_object_get_int_member (object, "opted_out"));
+  g_autofree char *opted_out = bh_format_count (n_opted_out);
   g_autofree char *events = bh_format_count (json_object_get_int_member (object, "events"));
   g_autofree char *upcoming =
     bh_format_count (json_object_get_int_member (object, "upcoming_events"));
   g_autofree char *sales = bh_format_count (json_object_get_int_member (object, "sales"));
-  g_autofree char *tickets = bh_format_count (json_object_get_int_member (object, "tickets"));
+  g_autofree char *tickets = bh_format_count (n_tickets);
   g_autofree char *anonymous =
     bh_format_count (json_object_get_int_member (object, "anonymous_sales"));
+  g_autofree char *value = NULL;
+  g_autoptr(GString) kinds_text = g_string_new (NULL);
   JsonNode *last_import = json_object_get_member (object, "last_import");
+  const char *labels[] = {
+    /* Translators: the labels of the "backhaul-cli stats" table, one a
+     * line, followed by their figures. */
+    _("Customers"), _("Events"), _("Sales"), _("Sold from"), _("Aspects"), _("Last import"),
+  };
+  int width = _bh_cli_width (labels, G_N_ELEMENTS (labels)) + 2;
 
-  g_print ("Customers    %s (%s opted out of email)\n", customers, opted_out);
-  g_print ("Events       %s (%s upcoming)\n", events, upcoming);
-  g_print ("Sales        %s (%s anonymous), %s tickets\n", sales, anonymous, tickets);
+  /* Translators: after "Customers": all customers, then how many of them
+   * opted out of email advertising (the plural follows that number). */
+  value = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s (%s opted out of email)",
+                                        "%s (%s opted out of email)", (gulong)n_opted_out),
+                           customers, opted_out);
+  print_stats_row (labels[0], width, value);
+  g_clear_pointer (&value, g_free);
+
+  /* Translators: after "Events": all events, then the upcoming ones. */
+  value = g_strdup_printf (_("%s (%s upcoming)"), events, upcoming);
+  print_stats_row (labels[1], width, value);
+  g_clear_pointer (&value, g_free);
+
+  /* Translators: after "Sales": sale lines, anonymous ones among them,
+   * then tickets (the plural follows the tickets). */
+  value = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s (%s anonymous), %s ticket",
+                                        "%s (%s anonymous), %s tickets", (gulong)n_tickets),
+                           sales, anonymous, tickets);
+  print_stats_row (labels[2], width, value);
+  g_clear_pointer (&value, g_free);
 
   if (!json_object_get_null_member (object, "first_sale"))
-    g_print ("Sold from    %s to %s\n",
-             json_object_get_string_member (object, "first_sale"),
-             json_object_get_string_member (object, "last_sale"));
+    {
+      /* Translators: after "Sold from": the first and the last sale's day. */
+      value = g_strdup_printf (_("%s to %s"),
+                               json_object_get_string_member (object, "first_sale"),
+                               json_object_get_string_member (object, "last_sale"));
+      print_stats_row (labels[3], width, value);
+      g_clear_pointer (&value, g_free);
+    }
 
-  g_print ("Aspects     ");
+  /* The kinds of aspect are the names the import files use. */
   if (kinds == NULL)
-    g_print (" none");
+    {
+      /* Translators: after "Aspects", when the store has none. */
+      g_string_append (kinds_text, _("none"));
+    }
   for (GList *l = kinds; l; l = l->next)
-    g_print (" %s %" G_GINT64_FORMAT "%s", (const char *)l->data,
-             json_object_get_int_member (aspects, l->data), l->next ? "," : "");
-  g_print ("\n");
+    g_string_append_printf (kinds_text, "%s %" G_GINT64_FORMAT "%s", (const char *)l->data,
+                            json_object_get_int_member (aspects, l->data), l->next ? ", " : "");
+  print_stats_row (labels[4], width, kinds_text->str);
 
   if (JSON_NODE_HOLDS_OBJECT (last_import))
     {
       JsonObject *import = json_node_get_object (last_import);
 
-      g_print ("Last import  %s (import %" G_GINT64_FORMAT ")\n",
-               json_object_get_string_member (import, "finished"),
-               json_object_get_int_member (import, "id"));
+      /* Translators: after "Last import": when it finished, and its number. */
+      value = g_strdup_printf (_("%s (import %" PRId64 ")"),
+                               json_object_get_string_member (import, "finished"),
+                               (int64_t)json_object_get_int_member (import, "id"));
+      print_stats_row (labels[5], width, value);
     }
   else
-    g_print ("Last import  never\n");
+    {
+      /* Translators: after "Last import", when nothing was imported yet. */
+      print_stats_row (labels[5], width, _("never"));
+    }
 }
 
 int
@@ -274,21 +326,21 @@ _bh_cli_stats (BhCli  *cli,
   gboolean json = FALSE;
   int status;
   GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the figures as JSON", NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the figures as JSON"), NULL },
     { NULL }
   };
 
-  context = g_option_context_new ("— show what the store holds");
+  context = g_option_context_new (N_("— show what the store holds"));
   g_option_context_set_summary (context,
-                                "Customers, opted out, events, upcoming events, sales, "
-                                "anonymous sales,\naspects by kind, first and last sale "
-                                "and the last import.");
+                                N_("Customers, opted out, events, upcoming events, sales, "
+                                   "anonymous sales,\naspects by kind, first and last sale "
+                                   "and the last import."));
   g_option_context_add_main_entries (context, entries, NULL);
   if ((status = _bh_cli_parse_options (context, &argc, &argv)) >= 0)
     return status;
 
   if (argc > 1)
-    return _bh_cli_usage ("stats", "takes no arguments");
+    return _bh_cli_usage ("stats", _("takes no arguments"));
 
   if (!(store = _bh_cli_open_store (cli, &error)) ||
       !(stats = bh_catalog_stats (store, &error)))
@@ -341,7 +393,7 @@ print_events (JsonNode *events)
         }
     }
 
-  g_print ("%u %s\n", n, n == 1 ? "event" : "events");
+  g_print (g_dngettext (GETTEXT_PACKAGE, "%u event\n", "%u events\n", n), n);
 }
 
 int
@@ -360,23 +412,25 @@ _bh_cli_events (BhCli  *cli,
   int status;
   GOptionEntry entries[] = {
     { "search", 0, 0, G_OPTION_ARG_STRING, &search,
-      "Only events whose title, series or aspects hold TEXT (any case)", "TEXT" },
-    { "from", 0, 0, G_OPTION_ARG_STRING, &from, "Only events on or after DATE", "YYYY-MM-DD" },
-    { "to", 0, 0, G_OPTION_ARG_STRING, &to, "Only events on or before DATE", "YYYY-MM-DD" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the events as JSON", NULL },
+      N_("Only events whose title, series or aspects hold TEXT (any case)"), N_("TEXT") },
+    { "from", 0, 0, G_OPTION_ARG_STRING, &from, N_("Only events on or after this day"),
+      "YYYY-MM-DD" },
+    { "to", 0, 0, G_OPTION_ARG_STRING, &to, N_("Only events on or before this day"),
+      "YYYY-MM-DD" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the events as JSON"), NULL },
     { NULL }
   };
 
-  context = g_option_context_new ("— list events");
+  context = g_option_context_new (N_("— list events"));
   g_option_context_set_summary (context,
-                                "Lists events, upcoming ones first (soonest first), then "
-                                "past ones (newest first).");
+                                N_("Lists events, upcoming ones first (soonest first), then "
+                                   "past ones (newest first)."));
   g_option_context_add_main_entries (context, entries, NULL);
   if ((status = _bh_cli_parse_options (context, &argc, &argv)) >= 0)
     return status;
 
   if (argc > 1)
-    return _bh_cli_usage ("events", "takes no arguments; use --search TEXT");
+    return _bh_cli_usage ("events", _("takes no arguments; use --search TEXT"));
 
   if (!(store = _bh_cli_open_store (cli, &error)) ||
       !(events = bh_catalog_events (store, search, from, to, &error)))

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "bh-cli-private.h"
+#include "bh-i18n.h"
 
 typedef struct
 {
@@ -32,12 +33,16 @@ demo_progress_cb (double      fraction,
 
   if (progress->tty && percent != progress->percent)
     {
-      fprintf (stderr, "\r%3d %% %-40s", percent, message ? message : "done");
+      g_autoptr(GString) line = g_string_new (NULL);
+
+      /* Translators: the last step of writing the demo data. */
+      _bh_cli_append_padded (line, message ? message : _("done"), -40);
+      fprintf (stderr, "\r%3d %% %s", percent, line->str);
       if (message == NULL)
         fputc ('\n', stderr);
     }
   else if (!progress->tty && message != progress->message)
-    fprintf (stderr, "%3d %% %s\n", percent, message ? message : "done");
+    fprintf (stderr, "%3d %% %s\n", percent, message ? message : _("done"));
 
   progress->percent = percent;
   progress->message = message;
@@ -59,7 +64,7 @@ parse_day (const char  *text,
     }
   if (day == NULL)
     g_set_error (error, BH_ERROR, BH_ERROR_INVALID_ARGUMENT,
-                 "--today wants a date as YYYY-MM-DD, not “%s”", text);
+                 _("--today wants a date as YYYY-MM-DD, not “%s”"), text);
 
   return day;
 }
@@ -81,33 +86,33 @@ _bh_cli_demo_data (BhCli  *cli,
   int status;
   const GOptionEntry entries[] = {
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir,
-      "Write the CSV files into DIR (created if missing)", "DIR" },
+      N_("Write the CSV files into DIR (created if missing)"), N_("DIR") },
     { "customers", 'n', 0, G_OPTION_ARG_INT, &customers,
-      "How many customers (default 10000); about one event per hundred", "N" },
+      N_("How many customers (default 10000); about one event per hundred"), "N" },
     { "seed", 's', 0, G_OPTION_ARG_STRING, &seed_text,
-      "Seed of the random generator (default 2026)", "S" },
+      N_("Seed of the random generator (default 2026)"), "S" },
     { "today", 0, 0, G_OPTION_ARG_STRING, &today_text,
-      "The day the history ends, YYYY-MM-DD (default: the current date)", "DATE" },
+      N_("The day the history ends, YYYY-MM-DD (default: the current date)"), N_("DATE") },
     { NULL }
   };
 
-  context = g_option_context_new ("--out DIR");
+  context = g_option_context_new (N_("--out DIR"));
   g_option_context_set_summary (context,
-    "Writes a believable demo venue as events.csv, program.csv, customers.csv\n"
-    "and sales.csv in the import format, and truth.csv with each customer's\n"
-    "hidden taste archetypes. The same customer count, seed and --today give\n"
-    "byte-identical files; without --today the files follow the current date.");
+    N_("Writes a believable demo venue as events.csv, program.csv, customers.csv\n"
+       "and sales.csv in the import format, and truth.csv with each customer's\n"
+       "hidden taste archetypes. The same customer count, seed and --today give\n"
+       "byte-identical files; without --today the files follow the current date."));
   g_option_context_add_main_entries (context, entries, NULL);
   status = _bh_cli_parse_options (context, &argc, &argv);
   if (status >= 0)
     return status;
 
   if (out_dir == NULL)
-    return _bh_cli_usage ("demo-data", "--out DIR is required");
+    return _bh_cli_usage ("demo-data", _("--out DIR is required"));
   if (argc > 1)
-    return _bh_cli_usage ("demo-data", "unexpected argument");
+    return _bh_cli_usage ("demo-data", _("unexpected argument"));
   if (customers < 1 || customers > 99999999)
-    return _bh_cli_usage ("demo-data", "--customers wants a number from 1 to 99999999");
+    return _bh_cli_usage ("demo-data", _("--customers wants a number from 1 to 99999999"));
   if (seed_text != NULL)
     {
       if (!g_ascii_string_to_unsigned (seed_text, 10, 0, G_MAXUINT64, &seed, &error))

@@ -11,15 +11,19 @@
 #include <math.h>
 
 #include "bh-cli-private.h"
+#include "bh-i18n.h"
 
 /*
  * The package commands: build, estimate, packages, show, export, merge,
  * unmerge, regenerate, delete and expire. They all go through BhEngine.
+ *
+ * Tables and messages are in the user's language; --json, the CSV
+ * export and the option and mode names are not translated.
  */
 
 #define MODES_HELP \
-  "Modes: inclusive keeps customers interested in every chosen event; " \
-  "selective keeps those interested in most of them (at least the quorum)."
+  N_("Modes: inclusive keeps customers interested in every chosen event; " \
+     "selective keeps those interested in most of them (at least the quorum).")
 
 /* Build and estimate take the same flags; unset numbers stay negative. */
 typedef struct
@@ -73,47 +77,49 @@ definition_options_context (DefinitionOptions *o,
                             const char        *summary)
 {
   const GOptionEntry entries[] = {
-    { "title", 0, 0, G_OPTION_ARG_STRING, &o->title, "The package's title", "T" },
+    { "title", 0, 0, G_OPTION_ARG_STRING, &o->title, N_("The package's title"), "T" },
     { "events", 0, 0, G_OPTION_ARG_STRING, &o->events,
-      "The chosen events, comma-separated", "ID,ID,…" },
-    { "mode", 0, 0, G_OPTION_ARG_STRING, &o->mode, "inclusive or selective", "MODE" },
+      N_("The chosen events, comma-separated"), "ID,ID,…" },
+    { "mode", 0, 0, G_OPTION_ARG_STRING, &o->mode, N_("inclusive or selective"), N_("MODE") },
     { "quorum", 0, 0, G_OPTION_ARG_DOUBLE, &o->quorum,
-      "Selective: share of the events a member must be interested in (default 0.5)", "Q" },
+      N_("Selective: share of the events a member must be interested in (default 0.5)"),
+      "Q" },
     { "as-of", 0, 0, G_OPTION_ARG_STRING, &o->as_of,
-      "Build as if on this day: later sales do not exist", "YYYY-MM-DD" },
+      N_("Build as if on this day: later sales do not exist"), "YYYY-MM-DD" },
     { "clusters", 0, 0, G_OPTION_ARG_INT, &o->clusters,
-      "Number of taste clusters, 2 to 8 (default: automatic)", "N" },
+      N_("Number of taste clusters, 2 to 8 (default: automatic)"), "N" },
     { "max-customers", 0, 0, G_OPTION_ARG_INT, &o->max_customers,
-      "Keep at most N members, the best scores", "N" },
+      N_("Keep at most N members, the best scores"), "N" },
     { "include-ids", 0, 0, G_OPTION_ARG_FILENAME, &o->include_ids,
-      "Customers to include even if not interested, one id a line", "FILE" },
+      N_("Customers to include even if not interested, one id a line"), N_("FILE") },
     { "exclude-ids", 0, 0, G_OPTION_ARG_FILENAME, &o->exclude_ids,
-      "Customers to exclude, one id a line", "FILE" },
+      N_("Customers to exclude, one id a line"), N_("FILE") },
     { "exclude-all-before", 0, 0, G_OPTION_ARG_STRING, &o->exclude_all_before,
-      "Exclude customers whose purchases all lie before DATE", "DATE" },
+      N_("Exclude customers whose purchases all lie before DATE"), N_("DATE") },
     { "exclude-all-after", 0, 0, G_OPTION_ARG_STRING, &o->exclude_all_after,
-      "Exclude customers whose purchases all lie after DATE", "DATE" },
+      N_("Exclude customers whose purchases all lie after DATE"), N_("DATE") },
     { "min-avg-price", 0, 0, G_OPTION_ARG_DOUBLE, &o->min_avg_price,
-      "Exclude customers paying less than X per ticket on average", "X" },
+      N_("Exclude customers paying less than X per ticket on average"), "X" },
     { "max-avg-price", 0, 0, G_OPTION_ARG_DOUBLE, &o->max_avg_price,
-      "Exclude customers paying more than X per ticket on average", "X" },
+      N_("Exclude customers paying more than X per ticket on average"), "X" },
     { "exclude-discount-only", 0, 0, G_OPTION_ARG_NONE, &o->exclude_discount_only,
-      "Exclude customers who only ever bought discounted tickets", NULL },
+      N_("Exclude customers who only ever bought discounted tickets"), NULL },
     { "include-post-codes", 0, 0, G_OPTION_ARG_STRING, &o->include_post_codes,
-      "Keep only customers whose post code starts with one of these", "P,…" },
+      N_("Keep only customers whose post code starts with one of these"), "P,…" },
     { "exclude-post-codes", 0, 0, G_OPTION_ARG_STRING, &o->exclude_post_codes,
-      "Exclude customers whose post code starts with one of these", "P,…" },
+      N_("Exclude customers whose post code starts with one of these"), "P,…" },
     { "include-cities", 0, 0, G_OPTION_ARG_STRING, &o->include_cities,
-      "Keep only customers living in one of these cities", "C,…" },
+      N_("Keep only customers living in one of these cities"), "C,…" },
     { "exclude-cities", 0, 0, G_OPTION_ARG_STRING, &o->exclude_cities,
-      "Exclude customers living in one of these cities", "C,…" },
+      N_("Exclude customers living in one of these cities"), "C,…" },
     { "threshold", 0, 0, G_OPTION_ARG_DOUBLE, &o->threshold,
-      "Interest threshold from 0 to 1: higher is more precise, lower reaches more", "T" },
+      N_("Interest threshold from 0 to 1: higher is more precise, lower reaches more"),
+      "T" },
     { "keep-same-series", 0, 0, G_OPTION_ARG_NONE, &o->keep_same_series,
-      "Keep customers who bought the same series recently", NULL },
+      N_("Keep customers who bought the same series recently"), NULL },
     { "keep-similar", 0, 0, G_OPTION_ARG_NONE, &o->keep_similar,
-      "Keep customers who bought a similar event recently", NULL },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &o->json, "Print JSON", NULL },
+      N_("Keep customers who bought a similar event recently"), NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &o->json, N_("Print JSON"), NULL },
     { NULL }
   };
   GOptionContext *context = g_option_context_new (parameter);
@@ -167,7 +173,7 @@ read_ids (const char  *path,
   if (!g_utf8_validate (contents, -1, NULL))
     {
       g_set_error (error, BH_ERROR, BH_ERROR_INVALID_DATA,
-                   "%s is not UTF-8 text", path);
+                   _("%s is not UTF-8 text"), path);
       return NULL;
     }
 
@@ -191,23 +197,24 @@ definition_from_options (DefinitionOptions  *o,
 
   if (o->mode == NULL)
     {
-      g_set_error_literal (error, BH_ERROR, BH_ERROR_INVALID_ARGUMENT,
-                           "Choose a mode with --mode inclusive or --mode selective. "
-                           MODES_HELP);
+      g_set_error (error, BH_ERROR, BH_ERROR_INVALID_ARGUMENT, "%s %s",
+                   _("Choose a mode with --mode inclusive or --mode selective."),
+                   _(MODES_HELP));
       return NULL;
     }
 
   if (!bh_mode_from_string (o->mode, &definition->mode))
     {
-      g_set_error (error, BH_ERROR, BH_ERROR_INVALID_ARGUMENT,
-                   "Unknown mode “%s”. " MODES_HELP, o->mode);
+      g_autofree char *unknown = g_strdup_printf (_("Unknown mode “%s”."), o->mode);
+
+      g_set_error (error, BH_ERROR, BH_ERROR_INVALID_ARGUMENT, "%s %s", unknown, _(MODES_HELP));
       return NULL;
     }
 
   if (o->events == NULL)
     {
       g_set_error_literal (error, BH_ERROR, BH_ERROR_INVALID_ARGUMENT,
-                           "Choose the events with --events ID,ID,…");
+                           _("Choose the events with --events ID,ID,…"));
       return NULL;
     }
 
@@ -274,47 +281,123 @@ print_money (GString    *line,
              double      value)
 {
   if (!isnan (value))
-    g_string_append_printf (line, "%s%s %.2f", line->len > 5 ? " · " : "", what, value);
+    {
+      if (line->len > 5)
+        g_string_append (line, " · ");
+      /* Translators: a figure of a cluster, e.g. “average order 45.50”. */
+      g_string_append_printf (line, C_("figure", "%s %.2f"), what, value);
+    }
+}
+
+static const char *
+weekday_name (guint weekday)
+{
+  switch (weekday)
+    {
+    /* Translators: as in “Prefers Saturdays”. */
+    case 1: return _("Mondays");
+    case 2: return _("Tuesdays");
+    case 3: return _("Wednesdays");
+    case 4: return _("Thursdays");
+    case 5: return _("Fridays");
+    case 6: return _("Saturdays");
+    case 7: return _("Sundays");
+    default: return NULL;
+    }
 }
 
 static void
 print_cluster (BhCluster *cluster)
 {
-  static const char * const weekdays[] = {
-    NULL, "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
-  };
   const BhClusterFigures *f = bh_cluster_get_figures (cluster);
   g_autofree char *topics = bh_cluster_dup_topics_text (cluster);
   g_autoptr(GString) line = g_string_new ("     ");
+  g_autoptr(GString) top_label = g_string_new (NULL);
   GArray *top_events = bh_cluster_get_top_events (cluster);
+  const char *weekday = weekday_name (f->preferred_weekday);
+  /* Translators: labels the first of a cluster's top events; the others
+   * follow on the lines below, aligned to it. */
+  const char *top_events_label = _("Top events:");
+  int top_width = _bh_cli_width (&top_events_label, 1);
 
-  g_print ("  %u  %s: %u members (%.0f %%)\n", bh_cluster_get_index (cluster),
-           bh_cluster_get_name (cluster), f->members, f->share * 100);
-  g_print ("     Topics: %s\n", topics);
+  g_print ("  %u  %s: ", bh_cluster_get_index (cluster), bh_cluster_get_name (cluster));
+  /* Translators: a cluster's members and their share of the package. */
+  g_print (g_dngettext (GETTEXT_PACKAGE, "%u member (%.0f %%)\n", "%u members (%.0f %%)\n",
+                        f->members),
+           f->members, f->share * 100);
+  g_print ("     ");
+  g_print (_("Topics: %s\n"), topics);
 
-  print_money (line, "average order", f->avg_order_value);
-  print_money (line, "median order", f->median_order_value);
-  print_money (line, "average ticket", f->avg_ticket_value);
+  print_money (line, _("average order"), f->avg_order_value);
+  print_money (line, _("median order"), f->median_order_value);
+  print_money (line, _("average ticket"), f->avg_ticket_value);
   if (!isnan (f->median_days_in_advance))
-    g_string_append_printf (line, " · buys %.0f days ahead", f->median_days_in_advance);
+    {
+      gulong days = (gulong)MAX (0, round (f->median_days_in_advance));
+
+      g_string_append (line, " · ");
+      /* Translators: the median number of days a cluster buys before
+       * the performance. */
+      g_string_append_printf (line, g_dngettext (GETTEXT_PACKAGE, "buys %lu day ahead",
+                                                 "buys %lu days ahead", days),
+                              days);
+    }
   if (!isnan (f->avg_yearly_visits))
-    g_string_append_printf (line, " · %.1f visits a year", f->avg_yearly_visits);
+    {
+      g_string_append (line, " · ");
+      g_string_append_printf (line, _("%.1f visits a year"), f->avg_yearly_visits);
+    }
   if (line->len > 5)
     g_print ("%s\n", line->str);
 
-  if (f->preferred_weekday >= 1 && f->preferred_weekday <= 7)
-    g_print ("     Prefers %s", weekdays[f->preferred_weekday]);
-  if (f->preferred_category)
-    g_print ("%s category %s", f->preferred_weekday ? "," : "     Prefers", f->preferred_category);
-  if (f->preferred_weekday || f->preferred_category)
-    g_print ("\n");
+  if (weekday != NULL && f->preferred_category != NULL)
+    {
+      g_print ("     ");
+      /* Translators: a weekday as in “Mondays”, then a ticket category. */
+      g_print (_("Prefers %s, category %s\n"), weekday, f->preferred_category);
+    }
+  else if (weekday != NULL)
+    {
+      g_print ("     ");
+      g_print (_("Prefers %s\n"), weekday);
+    }
+  else if (f->preferred_category != NULL)
+    {
+      g_print ("     ");
+      g_print (_("Prefers category %s\n"), f->preferred_category);
+    }
 
   for (guint i = 0; i < top_events->len; i++)
     {
       const BhTopEvent *event = &g_array_index (top_events, BhTopEvent, i);
 
-      g_print ("     %s %s “%s” (interest %.2f)\n", i == 0 ? "Top events:" : "           ",
-               event->event_id, event->title ? event->title : "", event->interest);
+      g_string_truncate (top_label, 0);
+      _bh_cli_append_padded (top_label, i == 0 ? top_events_label : "", -top_width);
+      g_print ("     %s ", top_label->str);
+      /* Translators: a top event: its id, title and the cluster's
+       * average interest in it. */
+      g_print (_("%s “%s” (interest %.2f)\n"), event->event_id,
+               event->title ? event->title : "", event->interest);
+    }
+}
+
+/* The status as people read it; bh_package_status_to_string() gives
+ * the key of the JSON. */
+static const char *
+status_label (BhPackageStatus status)
+{
+  switch (status)
+    {
+    case BH_PACKAGE_STATUS_IN_PROGRESS:
+      return C_("package status", "In progress");
+    case BH_PACKAGE_STATUS_DONE:
+      return C_("package status", "Done");
+    case BH_PACKAGE_STATUS_FAILED:
+      return C_("package status", "Failed");
+    case BH_PACKAGE_STATUS_EXPIRED:
+      return C_("package status", "Expired");
+    default:
+      return bh_package_status_to_string (status);
     }
 }
 
@@ -340,9 +423,11 @@ print_package (BhPackage *package)
   g_autofree char *built = format_time (bh_package_get_built (package));
   g_autofree char *expires = format_time (bh_package_get_expires (package));
   BhPackageStatus status = bh_package_get_status (package);
+  guint considered = bh_package_get_considered (package);
 
-  g_print ("Package %" G_GINT64_FORMAT " “%s”: %s\n", bh_package_get_id (package),
-           bh_package_get_title (package), bh_package_status_to_string (status));
+  /* Translators: package id, title and status. */
+  g_print (_("Package %" PRId64 " “%s”: %s\n"), (int64_t)bh_package_get_id (package),
+           bh_package_get_title (package), status_label (status));
 
   if (status == BH_PACKAGE_STATUS_FAILED)
     {
@@ -353,25 +438,44 @@ print_package (BhPackage *package)
   if (status == BH_PACKAGE_STATUS_IN_PROGRESS)
     return;
 
-  g_print ("Built %s; %s %s\n", built,
-           status == BH_PACKAGE_STATUS_EXPIRED ? "member list deleted, expired" : "expires",
-           expires);
-  g_print ("Members: %u of %u customers considered\n",
-           bh_package_get_members (package), bh_package_get_considered (package));
+  if (status == BH_PACKAGE_STATUS_EXPIRED)
+    {
+      /* Translators: when the package was built, and when it expired. */
+      g_print (_("Built %s; member list deleted, expired %s\n"), built, expires);
+    }
+  else
+    {
+      /* Translators: when the package was built, and when it expires. */
+      g_print (_("Built %s; expires %s\n"), built, expires);
+    }
+  /* Translators: the plural follows the customers considered. */
+  g_print (g_dngettext (GETTEXT_PACKAGE, "Members: %u of %u customer considered\n",
+                        "Members: %u of %u customers considered\n", considered),
+           bh_package_get_members (package), considered);
   if (bh_package_get_merge_id (package) > 0)
-    g_print ("Merged: merge %" G_GINT64_FORMAT "\n", bh_package_get_merge_id (package));
+    g_print (_("Merged: merge %" PRId64 "\n"), (int64_t)bh_package_get_merge_id (package));
 
   if (bh_package_get_definition (package)->include_ids || unmatched[0])
     {
       g_autofree char *list = g_strjoinv (", ", (char **)unmatched);
+      guint matched = bh_package_get_matched_ids (package);
+      guint n_unmatched = g_strv_length ((char **)unmatched);
 
-      g_print ("Customer lists: %u ids matched", bh_package_get_matched_ids (package));
+      g_print (g_dngettext (GETTEXT_PACKAGE, "Customer lists: %u id matched",
+                            "Customer lists: %u ids matched", matched),
+               matched);
       if (unmatched[0])
-        g_print ("; %u matched no customer: %s", g_strv_length ((char **)unmatched), list);
+        {
+          /* Translators: follows “Customer lists: 3 ids matched”; the
+           * ids that matched no customer come last. */
+          g_print (g_dngettext (GETTEXT_PACKAGE, "; %u matched no customer: %s",
+                                "; %u matched no customer: %s", n_unmatched),
+                   n_unmatched, list);
+        }
       g_print ("\n");
     }
 
-  g_print ("Excluded:\n");
+  g_print ("%s\n", _("Excluded:"));
   for (guint i = 0; i < exclusions->len; i++)
     {
       const BhExclusion *exclusion = &g_array_index (exclusions, BhExclusion, i);
@@ -379,7 +483,7 @@ print_package (BhPackage *package)
       g_print ("  %8u  %s\n", exclusion->count, bh_exclusion_reason_label (exclusion->reason));
     }
 
-  g_print ("Clusters:\n");
+  g_print ("%s\n", _("Clusters:"));
   for (guint i = 0; i < g_list_model_get_n_items (clusters); i++)
     {
       g_autoptr(BhCluster) cluster = g_list_model_get_item (clusters, i);
@@ -424,17 +528,17 @@ _bh_cli_build (BhCli  *cli,
   g_autoptr(GError) error = NULL;
   int status;
 
-  context = definition_options_context (&options, "— build a package",
-                                        "Builds a package and prints it: its members' count, "
-                                        "exclusions by reason and taste clusters.");
+  context = definition_options_context (&options, N_("— build a package"),
+                                        N_("Builds a package and prints it: its members' "
+                                           "count, exclusions by reason and taste clusters."));
   if ((status = _bh_cli_parse_options (context, &argc, &argv)) >= 0)
     return status;
 
   if (argc > 1)
-    return _bh_cli_usage ("build", "takes no arguments besides its options");
+    return _bh_cli_usage ("build", _("takes no arguments besides its options"));
 
   if (options.title == NULL)
-    return _bh_cli_usage ("build", "give the package a title with --title");
+    return _bh_cli_usage ("build", _("give the package a title with --title"));
 
   if (!(definition = definition_from_options (&options, &error)) ||
       !(engine = open_engine (cli, &error)))
@@ -459,14 +563,14 @@ _bh_cli_estimate (BhCli  *cli,
   guint count;
   int status;
 
-  context = definition_options_context (&options, "— estimate a package's size",
-                                        "Prints how many members a package with these "
-                                        "settings would have, without storing it.");
+  context = definition_options_context (&options, N_("— estimate a package's size"),
+                                        N_("Prints how many members a package with these "
+                                           "settings would have, without storing it."));
   if ((status = _bh_cli_parse_options (context, &argc, &argv)) >= 0)
     return status;
 
   if (argc > 1)
-    return _bh_cli_usage ("estimate", "takes no arguments besides its options");
+    return _bh_cli_usage ("estimate", _("takes no arguments besides its options"));
 
   if (!(definition = definition_from_options (&options, &error)) ||
       !(engine = open_engine (cli, &error)))
@@ -491,6 +595,23 @@ _bh_cli_estimate (BhCli  *cli,
   return BH_CLI_EXIT_OK;
 }
 
+/* A row of the packages table: each cell padded to its width (see
+ * _bh_cli_append_padded()), the last one as it is. */
+static void
+print_table_row (const char * const *cells,
+                 const int          *widths)
+{
+  g_autoptr(GString) line = g_string_new (NULL);
+
+  for (guint k = 0; k < 6; k++)
+    {
+      if (k > 0)
+        g_string_append (line, "  ");
+      _bh_cli_append_padded (line, cells[k], widths[k]);
+    }
+  g_print ("%s\n", line->str);
+}
+
 int
 _bh_cli_packages (BhCli  *cli,
                   int     argc,
@@ -498,13 +619,15 @@ _bh_cli_packages (BhCli  *cli,
 {
   gboolean json = FALSE;
   const GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON", NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new ("— list packages");
+  g_autoptr(GOptionContext) context = g_option_context_new (N_("— list packages"));
   g_autoptr(BhEngine) engine = NULL;
   g_autoptr(GPtrArray) packages = NULL;
   g_autoptr(GError) error = NULL;
+  const char *headings[6];
+  int widths[6];
   int status;
 
   g_option_context_add_main_entries (context, entries, NULL);
@@ -512,7 +635,7 @@ _bh_cli_packages (BhCli  *cli,
     return status;
 
   if (argc > 1)
-    return _bh_cli_usage ("packages", "takes no arguments");
+    return _bh_cli_usage ("packages", _("takes no arguments"));
 
   if (!(engine = open_engine (cli, &error)) ||
       !(packages = bh_engine_list_packages (engine, &error)))
@@ -533,23 +656,45 @@ _bh_cli_packages (BhCli  *cli,
 
   if (packages->len == 0)
     {
-      g_print ("No packages yet. Build one with “backhaul-cli build”.\n");
+      g_print ("%s\n", _("No packages yet. Build one with “backhaul-cli build”."));
       return BH_CLI_EXIT_OK;
     }
 
-  g_print ("%6s  %-11s  %8s  %-16s  %-16s  %s\n",
-           "ID", "STATUS", "MEMBERS", "BUILT", "EXPIRES", "TITLE");
+  /* Translators: the headings of the "backhaul-cli packages" table;
+   * the columns widen to fit them. */
+  headings[0] = C_("packages", "ID");
+  headings[1] = C_("packages", "STATUS");
+  headings[2] = C_("packages", "MEMBERS");
+  headings[3] = C_("packages", "BUILT");
+  headings[4] = C_("packages", "EXPIRES");
+  headings[5] = C_("packages", "TITLE");
+  widths[0] = MAX (6, _bh_cli_width (&headings[0], 1));
+  widths[1] = -MAX (11, _bh_cli_width (&headings[1], 1));
+  widths[2] = MAX (8, _bh_cli_width (&headings[2], 1));
+  widths[3] = -MAX (16, _bh_cli_width (&headings[3], 1));
+  widths[4] = -MAX (16, _bh_cli_width (&headings[4], 1));
+  widths[5] = 0;
+  for (guint i = 0; i < packages->len; i++)
+    {
+      const char *status_text = status_label (bh_package_get_status (packages->pdata[i]));
+
+      widths[1] = MIN (widths[1], -_bh_cli_width (&status_text, 1));
+    }
+
+  print_table_row (headings, widths);
   for (guint i = 0; i < packages->len; i++)
     {
       BhPackage *package = g_ptr_array_index (packages, i);
+      g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, bh_package_get_id (package));
+      g_autofree char *members = g_strdup_printf ("%u", bh_package_get_members (package));
       g_autofree char *built = format_time (bh_package_get_built (package));
       g_autofree char *expires = format_time (bh_package_get_expires (package));
+      const char *cells[] = {
+        id, status_label (bh_package_get_status (package)), members, built, expires,
+        bh_package_get_title (package),
+      };
 
-      g_print ("%6" G_GINT64_FORMAT "  %-11s  %8u  %-16s  %-16s  %s\n",
-               bh_package_get_id (package),
-               bh_package_status_to_string (bh_package_get_status (package)),
-               bh_package_get_members (package), built, expires,
-               bh_package_get_title (package));
+      print_table_row (cells, widths);
     }
 
   return BH_CLI_EXIT_OK;
@@ -565,7 +710,7 @@ parse_one_id (const char   *command,
               gint64       *id)
 {
   const GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, json, "Print JSON", NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, json, N_("Print JSON"), NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (summary);
@@ -577,10 +722,10 @@ parse_one_id (const char   *command,
     return status;
 
   if (*argc != 2)
-    return _bh_cli_usage (command, "give one package id");
+    return _bh_cli_usage (command, _("give one package id"));
 
   if (!parse_id ((*argv)[1], id))
-    return _bh_cli_usage (command, "a package id is a whole number from 1");
+    return _bh_cli_usage (command, _("a package id is a whole number from 1"));
 
   return -1;
 }
@@ -597,7 +742,7 @@ _bh_cli_show (BhCli  *cli,
   gint64 id;
   int status;
 
-  if ((status = parse_one_id ("show", "ID — show a package", &json, &argc, &argv, &id)) >= 0)
+  if ((status = parse_one_id ("show", N_("ID — show a package"), &json, &argc, &argv, &id)) >= 0)
     return status;
 
   if (!(engine = open_engine (cli, &error)) ||
@@ -620,7 +765,8 @@ _bh_cli_regenerate (BhCli  *cli,
   int status;
 
   if ((status = parse_one_id ("regenerate",
-                              "ID — rebuild a package with its definition on the current data",
+                              N_("ID — rebuild a package with its definition on the current "
+                                 "data"),
                               &json, &argc, &argv, &id)) >= 0)
     return status;
 
@@ -641,7 +787,7 @@ _bh_cli_delete (BhCli  *cli,
   gint64 id;
   int status;
 
-  if ((status = parse_one_id ("delete", "ID — delete a package with its members",
+  if ((status = parse_one_id ("delete", N_("ID — delete a package with its members"),
                               NULL, &argc, &argv, &id)) >= 0)
     return status;
 
@@ -649,7 +795,7 @@ _bh_cli_delete (BhCli  *cli,
       !bh_engine_delete_package (engine, id, &error))
     return _bh_cli_fail (error);
 
-  g_print ("Deleted package %" G_GINT64_FORMAT "\n", id);
+  g_print (_("Deleted package %" PRId64 "\n"), (int64_t)id);
 
   return BH_CLI_EXIT_OK;
 }
@@ -664,13 +810,14 @@ _bh_cli_export (BhCli  *cli,
   int cluster = -1;
   const GOptionEntry entries[] = {
     { "cluster", 0, 0, G_OPTION_ARG_INT, &cluster,
-      "Export only this taste cluster (its number in “show”)", "N" },
+      N_("Export only this taste cluster (its number in “show”)"), "N" },
     { "delimiter", 0, 0, G_OPTION_ARG_STRING, &delimiter,
-      "Field delimiter: , (default) or ;", "D" },
-    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output_path, "Write the CSV to FILE", "FILE" },
+      N_("Field delimiter: , (default) or ;"), "D" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output_path, N_("Write the CSV to FILE"),
+      N_("FILE") },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new ("ID — export a package as CSV");
+  g_autoptr(GOptionContext) context = g_option_context_new (N_("ID — export a package as CSV"));
   g_autoptr(BhEngine) engine = NULL;
   g_autoptr(GFile) file = NULL;
   g_autoptr(GFileOutputStream) stream = NULL;
@@ -681,19 +828,20 @@ _bh_cli_export (BhCli  *cli,
 
   g_option_context_add_main_entries (context, entries, NULL);
   g_option_context_set_description (context,
-                                    "Customers who opted out of email advertising are "
-                                    "never exported, even if they opted out after the build.");
+                                    N_("Customers who opted out of email advertising or "
+                                       "have no usable email address are never exported, "
+                                       "even if that changed after the build."));
   if ((status = _bh_cli_parse_options (context, &argc, &argv)) >= 0)
     return status;
 
   if (argc != 2 || !parse_id (argv[1], &id))
-    return _bh_cli_usage ("export", "give one package id");
+    return _bh_cli_usage ("export", _("give one package id"));
   if (output_path == NULL)
-    return _bh_cli_usage ("export", "name the CSV file with -o FILE");
+    return _bh_cli_usage ("export", _("name the CSV file with -o FILE"));
   if (delimiter && !g_str_equal (delimiter, ",") && !g_str_equal (delimiter, ";"))
-    return _bh_cli_usage ("export", "the delimiter is , or ;");
+    return _bh_cli_usage ("export", _("the delimiter is , or ;"));
   if (cluster < -1)
-    return _bh_cli_usage ("export", "a cluster number is 0 or more");
+    return _bh_cli_usage ("export", _("a cluster number is 0 or more"));
 
   if (!(engine = open_engine (cli, &error)))
     return _bh_cli_fail (error);
@@ -716,7 +864,9 @@ _bh_cli_export (BhCli  *cli,
   if (!g_output_stream_close (G_OUTPUT_STREAM (stream), NULL, &error))
     return _bh_cli_fail (error);
 
-  g_print ("Wrote %u customers to %s\n", rows, output_path);
+  g_print (g_dngettext (GETTEXT_PACKAGE, "Wrote %u customer to %s\n",
+                        "Wrote %u customers to %s\n", rows),
+           rows, output_path);
 
   return BH_CLI_EXIT_OK;
 }
@@ -757,15 +907,28 @@ print_preview (const BhMergePreview *preview)
 {
   guint n = preview->n_packages;
 
-  g_print ("%8s  %8s  %8s", "PACKAGE", "BEFORE", "AFTER");
+  const char *headings[] = {
+    /* Translators: headings of the merge preview: a package, its size
+     * before and after merging; the columns widen to fit them. */
+    C_("merge", "PACKAGE"), C_("merge", "BEFORE"), C_("merge", "AFTER"),
+  };
+  int width = MAX (8, _bh_cli_width (headings, G_N_ELEMENTS (headings)));
+  g_autoptr(GString) line = g_string_new (NULL);
+
+  for (guint k = 0; k < G_N_ELEMENTS (headings); k++)
+    {
+      if (k > 0)
+        g_string_append (line, "  ");
+      _bh_cli_append_padded (line, headings[k], width);
+    }
   for (guint j = 0; j < n; j++)
-    g_print ("  %8" G_GINT64_FORMAT, preview->package_ids[j]);
-  g_print ("\n");
+    g_string_append_printf (line, "  %8" G_GINT64_FORMAT, preview->package_ids[j]);
+  g_print ("%s\n", line->str);
 
   for (guint i = 0; i < n; i++)
     {
-      g_print ("%8" G_GINT64_FORMAT "  %8u  %8u", preview->package_ids[i],
-               preview->size_before[i], preview->size_after[i]);
+      g_print ("%*" G_GINT64_FORMAT "  %*u  %*u", width, preview->package_ids[i],
+               width, preview->size_before[i], width, preview->size_after[i]);
       for (guint j = 0; j < n; j++)
         {
           if (i == j)
@@ -775,7 +938,8 @@ print_preview (const BhMergePreview *preview)
         }
       g_print ("\n");
     }
-  g_print ("The columns named by package ids count the customers in both packages.\n");
+  g_print ("%s\n", _("The columns named by package ids count the customers in both "
+                     "packages."));
 }
 
 int
@@ -787,11 +951,11 @@ _bh_cli_merge (BhCli  *cli,
   gboolean json = FALSE;
   const GOptionEntry entries[] = {
     { "preview", 0, 0, G_OPTION_ARG_NONE, &preview_only,
-      "Only show the overlaps and the sizes after merging", NULL },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON", NULL },
+      N_("Only show the overlaps and the sizes after merging"), NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new ("ID ID… — merge packages");
+  g_autoptr(GOptionContext) context = g_option_context_new (N_("ID ID… — merge packages"));
   g_autoptr(BhMergePreview) preview = NULL;
   g_autoptr(BhEngine) engine = NULL;
   g_autoptr(GError) error = NULL;
@@ -802,23 +966,23 @@ _bh_cli_merge (BhCli  *cli,
 
   g_option_context_add_main_entries (context, entries, NULL);
   g_option_context_set_description (context,
-                                    "A customer found in several packages stays only in the "
-                                    "one where their score is highest (on a tie, the one "
-                                    "built first). “backhaul-cli unmerge MERGE_ID” undoes a "
-                                    "merge until one of its packages is regenerated, deleted "
-                                    "or expires.");
+                                    N_("A customer found in several packages stays only in "
+                                       "the one where their score is highest (on a tie, the "
+                                       "one built first). “backhaul-cli unmerge MERGE_ID” "
+                                       "undoes a merge until one of its packages is "
+                                       "regenerated, deleted or expires."));
   if ((status = _bh_cli_parse_options (context, &argc, &argv)) >= 0)
     return status;
 
   n = argc - 1;
   if (n < 2)
-    return _bh_cli_usage ("merge", "give two or more package ids");
+    return _bh_cli_usage ("merge", _("give two or more package ids"));
 
   ids = g_new (gint64, n);
   for (guint i = 0; i < n; i++)
     {
       if (!parse_id (argv[i + 1], &ids[i]))
-        return _bh_cli_usage ("merge", "a package id is a whole number from 1");
+        return _bh_cli_usage ("merge", _("a package id is a whole number from 1"));
     }
 
   if (!(engine = open_engine (cli, &error)) ||
@@ -852,8 +1016,9 @@ _bh_cli_merge (BhCli  *cli,
   else
     {
       print_preview (preview);
-      g_print ("Merged as merge %" G_GINT64_FORMAT "; undo with "
-               "“backhaul-cli unmerge %" G_GINT64_FORMAT "”.\n", merge_id, merge_id);
+      g_print (_("Merged as merge %" PRId64 "; undo with “backhaul-cli unmerge %" PRId64
+                 "”.\n"),
+               (int64_t)merge_id, (int64_t)merge_id);
     }
 
   return BH_CLI_EXIT_OK;
@@ -864,7 +1029,7 @@ _bh_cli_unmerge (BhCli  *cli,
                  int     argc,
                  char  **argv)
 {
-  g_autoptr(GOptionContext) context = g_option_context_new ("MERGE_ID — undo a merge");
+  g_autoptr(GOptionContext) context = g_option_context_new (N_("MERGE_ID — undo a merge"));
   g_autoptr(BhEngine) engine = NULL;
   g_autoptr(GError) error = NULL;
   gint64 merge_id;
@@ -874,13 +1039,13 @@ _bh_cli_unmerge (BhCli  *cli,
     return status;
 
   if (argc != 2 || !parse_id (argv[1], &merge_id))
-    return _bh_cli_usage ("unmerge", "give one merge id");
+    return _bh_cli_usage ("unmerge", _("give one merge id"));
 
   if (!(engine = open_engine (cli, &error)) ||
       !bh_engine_unmerge (engine, merge_id, &error))
     return _bh_cli_fail (error);
 
-  g_print ("Undid merge %" G_GINT64_FORMAT "\n", merge_id);
+  g_print (_("Undid merge %" PRId64 "\n"), (int64_t)merge_id);
 
   return BH_CLI_EXIT_OK;
 }
@@ -921,11 +1086,11 @@ _bh_cli_expire (BhCli  *cli,
   g_autofree char *now_text = NULL;
   const GOptionEntry entries[] = {
     { "now", 0, 0, G_OPTION_ARG_STRING, &now_text,
-      "Expire as if it were this time (YYYY-MM-DD[ HH:MM[:SS]])", "DATETIME" },
+      N_("Expire as if it were this time (YYYY-MM-DD[ HH:MM[:SS]])"), N_("DATETIME") },
     { NULL }
   };
   g_autoptr(GOptionContext) context =
-    g_option_context_new ("— delete member lists built 28 days ago or earlier");
+    g_option_context_new (N_("— delete member lists built 28 days ago or earlier"));
   g_autoptr(BhEngine) engine = NULL;
   g_autoptr(GDateTime) now = NULL;
   g_autoptr(GError) error = NULL;
@@ -934,16 +1099,16 @@ _bh_cli_expire (BhCli  *cli,
 
   g_option_context_add_main_entries (context, entries, NULL);
   g_option_context_set_description (context,
-                                    "The definitions and figures of expired packages stay; "
-                                    "regenerate one to build its list again.");
+                                    N_("The definitions and figures of expired packages "
+                                       "stay; regenerate one to build its list again."));
   if ((status = _bh_cli_parse_options (context, &argc, &argv)) >= 0)
     return status;
 
   if (argc > 1)
-    return _bh_cli_usage ("expire", "takes no arguments besides its options");
+    return _bh_cli_usage ("expire", _("takes no arguments besides its options"));
 
   if (now_text && !(now = parse_date_time (now_text)))
-    return _bh_cli_usage ("expire", "--now takes a date and time, e.g. 2026-12-31 18:00");
+    return _bh_cli_usage ("expire", _("--now takes a date and time, e.g. 2026-12-31 18:00"));
 
   /* Opening the engine expires as of the real time already; an explicit
    * --now in the future then catches the rest. */
@@ -954,7 +1119,9 @@ _bh_cli_expire (BhCli  *cli,
   if (error)
     return _bh_cli_fail (error);
 
-  g_print ("Expired %u packages\n", expired);
+  g_print (g_dngettext (GETTEXT_PACKAGE, "Expired %u package\n", "Expired %u packages\n",
+                        expired),
+           expired);
 
   return BH_CLI_EXIT_OK;
 }

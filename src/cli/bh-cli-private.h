@@ -39,6 +39,11 @@ int       _bh_cli_usage           (const char      *command,
 BhStore  *_bh_cli_open_store      (BhCli           *cli,
                                    GError         **error);
 void      _bh_cli_print_json      (JsonNode        *node);
+void      _bh_cli_append_padded   (GString         *line,
+                                   const char      *text,
+                                   int              width);
+int       _bh_cli_width           (const char * const *texts,
+                                   guint            n_texts);
 
 /* bh-cli-data.c */
 int _bh_cli_import    (BhCli *cli, int argc, char **argv);

@@ -29,9 +29,10 @@
  *    A candidate's score is the mean interest over the chosen events.
  * 3. Exclusions, each candidate counted under the first reason in the
  *    order of bh-package.h. An included customer is only removed by an
- *    opt-out or by being on the exclude list too: including someone is
- *    the marketer overriding the filters, but never an opt-out, and a
- *    customer on both lists is better left out.
+ *    opt-out, by having no usable email address, or by being on the
+ *    exclude list too: including someone is the marketer overriding the
+ *    filters, but never an opt-out, a mail cannot reach a customer
+ *    without an address, and a customer on both lists is better left out.
  * 4. The size limit keeps included customers first, then the best
  *    scores (ties: the customer first in the store).
  * 5. Clusters and their figures (bh-clustering.c), and each member's why.
@@ -53,6 +54,7 @@
 
 static const char * const reason_keys[BH_N_REASONS] = {
   "opted-out",
+  "no-email",
   "holds-ticket",
   "same-series",
   "similar-event",
@@ -378,6 +380,8 @@ _bh_build_judge (BhBuild  *build,
 
   if (snapshot->customer_opt_out[customer])
     return BH_REASON_OPTED_OUT;
+  if (snapshot->customer_no_email[customer])
+    return BH_REASON_NO_EMAIL;
 
   if (included)
     return listed_out ? BH_REASON_EXCLUDED_ID : BH_STATUS_MEMBER;

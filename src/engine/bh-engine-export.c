@@ -22,9 +22,10 @@
  * A spreadsheet runs a cell that starts with =, +, -, @, a tab or a
  * carriage return as a formula; such cells get a leading apostrophe.
  *
- * Opt-outs are checked against the customer table as it is now, not as
- * it was at build time, so a customer who opted out after the build is
- * left out.
+ * Opt-outs and email addresses are checked against the customer table as
+ * it is now, not as it was at build time, so a customer who opted out, or
+ * whose address was removed or became unusable (bh_email_is_usable()),
+ * after the build is left out.
  */
 
 #define FLUSH_SIZE (64 * 1024)
@@ -409,6 +410,11 @@ read_rows_locked (BhEngine      *self,
       if (rows->len % 4096 == 0 && g_cancellable_set_error_if_cancelled (cancellable, error))
         return FALSE;
 
+      /* The build left out customers without a usable address; one whose
+       * address went since is not written either. */
+      if (!bh_email_is_usable ((const char *)sqlite3_column_text (stmt, 7)))
+        continue;
+
       for (int column = 3; column < 3 + (int)G_N_ELEMENTS (fixed_columns); column++)
         {
           append_cell (cells, (const char *)sqlite3_column_text (stmt, column), delimiter);
@@ -509,10 +515,11 @@ write_rows (GArray         *rows,
  * @error: return location for a #GError
  *
  * Writes the members as CSV, best score first, without anyone who has
- * opted out of email advertising by now. The rows are formatted in memory
- * first (about 200 bytes a member), since the header names the extra
- * columns of all of them. On error, what was written to @output so far
- * is incomplete; the caller discards it.
+ * opted out of email advertising or has no usable email address by now.
+ * The rows are formatted in memory first (about 200 bytes a member),
+ * since the header names the extra columns of all of them. On error,
+ * what was written to @output so far is incomplete; the caller discards
+ * it.
  *
  * Returns: the number of rows written (without the header), 0 with
  *   @error set on failure

@@ -953,10 +953,18 @@ check_undoable_locked (BhEngine  *self,
 
   if (sqlite3_column_type (find, 0) != SQLITE_NULL)
     {
+      const char *why = (const char *)sqlite3_column_text (find, 0);
+
+      /* The other reasons are stored in the language of whoever closed
+       * the merge; the store upgrade to schema 3 (bh-store.c) wrote this
+       * one in SQL, in English, so it is translated here. */
+      if (g_str_equal (why, "the store was upgraded"))
+        why = _("the store was upgraded");
+
       g_set_error (error, BH_ERROR, BH_ERROR_WRONG_STATE,
                    /* Translators: %s says why, e.g. “it was undone already”. */
                    _("Merge %" PRId64 " can no longer be undone: %s."),
-                   merge_id, (const char *)sqlite3_column_text (find, 0));
+                   merge_id, why);
       return FALSE;
     }
 
@@ -971,6 +979,17 @@ check_undoable_locked (BhEngine  *self,
     }
 
   return TRUE;
+}
+
+/* The store's connection serves one thread at a time (it is opened
+ * without a mutex of its own), so statements are finalized while the
+ * store lock is held, not by g_autoptr after it was let go. */
+static void
+finalize_unmerge_statements (sqlite3_stmt ***statements,
+                             guint           n)
+{
+  for (guint i = 0; i < n; i++)
+    g_clear_pointer (statements[i], sqlite3_finalize);
 }
 
 /**
@@ -997,6 +1016,8 @@ bh_engine_unmerge (BhEngine  *self,
   g_autoptr(sqlite3_stmt) forget_members = NULL;
   g_autoptr(sqlite3_stmt) forget_packages = NULL;
   g_autoptr(sqlite3_stmt) close = NULL;
+  sqlite3_stmt **statements[] = { &kept_members, &restore_members, &restore_packages,
+                                  &forget_members, &forget_packages, &close };
   int rc;
 
   g_return_val_if_fail (BH_IS_ENGINE (self), FALSE);
@@ -1072,6 +1093,7 @@ bh_engine_unmerge (BhEngine  *self,
       !bh_store_commit (store, error))
     goto fail;
 
+  finalize_unmerge_statements (statements, G_N_ELEMENTS (statements));
   g_mutex_unlock (&self->store_lock);
 
   g_debug ("Undid merge %" G_GINT64_FORMAT, merge_id);
@@ -1079,6 +1101,7 @@ bh_engine_unmerge (BhEngine  *self,
   return TRUE;
 
 fail:
+  finalize_unmerge_statements (statements, G_N_ELEMENTS (statements));
   bh_store_rollback (store);
   g_mutex_unlock (&self->store_lock);
 

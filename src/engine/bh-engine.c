@@ -21,7 +21,16 @@
  * is written as "in progress" when a build starts, so a user sees it at
  * once; the members, the result and the "done" status follow in one
  * transaction at the end, and a failed or cancelled build leaves the row
- * "failed" with no members.
+ * "failed" with no members. A package is handed back "done" only once
+ * that transaction has committed, so whoever opens the store then (the
+ * command line, for example) finds it.
+ *
+ * The store's connection is opened without a mutex of its own
+ * (SQLITE_OPEN_NOMUTEX) and the engine serves several threads: every use
+ * of it happens with store_lock held. That includes finalizing a
+ * statement, which changes the connection's list of statements and its
+ * memory, so statements are cleared before the lock is let go rather
+ * than by g_autoptr at the end of the function.
  */
 
 #define SECONDS_PER_DAY  (24 * 60 * 60)
@@ -525,6 +534,40 @@ bh_engine_get_data_dir (BhEngine *self)
   return bh_store_get_data_dir (self->store);
 }
 
+char *
+bh_engine_get_setting (BhEngine   *self,
+                       const char *key)
+{
+  char *value;
+
+  g_return_val_if_fail (BH_IS_ENGINE (self), NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+
+  g_mutex_lock (&self->store_lock);
+  value = bh_store_get_setting (self->store, key);
+  g_mutex_unlock (&self->store_lock);
+
+  return value;
+}
+
+gboolean
+bh_engine_set_setting (BhEngine    *self,
+                       const char  *key,
+                       const char  *value,
+                       GError     **error)
+{
+  gboolean ok;
+
+  g_return_val_if_fail (BH_IS_ENGINE (self), FALSE);
+  g_return_val_if_fail (key != NULL, FALSE);
+
+  g_mutex_lock (&self->store_lock);
+  ok = bh_store_set_setting (self->store, key, value, error);
+  g_mutex_unlock (&self->store_lock);
+
+  return ok;
+}
+
 /**
  * bh_engine_import:
  *
@@ -697,6 +740,8 @@ store_failure (BhEngine     *self,
   bh_store_commit (self->store, &error);
 
 out:
+  g_clear_pointer (&update, sqlite3_finalize);
+  g_clear_pointer (&drop, sqlite3_finalize);
   if (error)
     {
       bh_store_rollback (self->store);
@@ -924,6 +969,7 @@ bh_engine_build (BhEngine            *self,
       package = _bh_package_new (sqlite3_last_insert_rowid (bh_store_get_db (self->store)),
                                  definition, created);
     }
+  g_clear_pointer (&stmt, sqlite3_finalize);
   g_mutex_unlock (&self->store_lock);
 
   if (!ok)
@@ -995,6 +1041,8 @@ bh_engine_regenerate (BhEngine        *self,
       !bh_store_commit (self->store, error))
     goto fail;
 
+  g_clear_pointer (&drop, sqlite3_finalize);
+  g_clear_pointer (&update, sqlite3_finalize);
   g_mutex_unlock (&self->store_lock);
 
   clear_result (package);
@@ -1003,6 +1051,8 @@ bh_engine_regenerate (BhEngine        *self,
   return run_build (self, package, progress, progress_data, cancellable, error);
 
 fail:
+  g_clear_pointer (&drop, sqlite3_finalize);
+  g_clear_pointer (&update, sqlite3_finalize);
   bh_store_rollback (self->store);
   g_mutex_unlock (&self->store_lock);
 
@@ -1050,6 +1100,7 @@ bh_engine_list_packages (BhEngine  *self,
       ok = FALSE;
     }
 
+  g_clear_pointer (&stmt, sqlite3_finalize);
   g_mutex_unlock (&self->store_lock);
 
   return ok ? g_steal_pointer (&packages) : NULL;
@@ -1105,6 +1156,7 @@ bh_engine_delete_package (BhEngine  *self,
   if (!bh_store_commit (self->store, error))
     goto fail;
 
+  g_clear_pointer (&stmt, sqlite3_finalize);
   _bh_engine_checkpoint_locked (self);
   g_mutex_unlock (&self->store_lock);
 
@@ -1113,6 +1165,7 @@ bh_engine_delete_package (BhEngine  *self,
   return TRUE;
 
 fail:
+  g_clear_pointer (&stmt, sqlite3_finalize);
   bh_store_rollback (self->store);
   g_mutex_unlock (&self->store_lock);
 
@@ -1227,6 +1280,7 @@ bh_engine_list_members (BhEngine    *self,
     ok = TRUE;
 
 out:
+  g_clear_pointer (&stmt, sqlite3_finalize);
   g_mutex_unlock (&self->store_lock);
 
   return ok ? g_steal_pointer (&members) : NULL;
@@ -1303,6 +1357,9 @@ bh_engine_expire (BhEngine   *self,
   if (!bh_store_commit (self->store, error))
     goto fail;
 
+  g_clear_pointer (&find, sqlite3_finalize);
+  g_clear_pointer (&drop, sqlite3_finalize);
+  g_clear_pointer (&update, sqlite3_finalize);
   if (expiring->len > 0)
     _bh_engine_checkpoint_locked (self);
 
@@ -1314,6 +1371,9 @@ bh_engine_expire (BhEngine   *self,
   return expiring->len;
 
 fail:
+  g_clear_pointer (&find, sqlite3_finalize);
+  g_clear_pointer (&drop, sqlite3_finalize);
+  g_clear_pointer (&update, sqlite3_finalize);
   bh_store_rollback (self->store);
   g_mutex_unlock (&self->store_lock);
 

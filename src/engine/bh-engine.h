@@ -72,8 +72,19 @@ G_DECLARE_FINAL_TYPE (BhEngine, bh_engine, BH, ENGINE, GObject)
 BhEngine       *bh_engine_new                 (const char           *data_dir,
                                                GCancellable         *cancellable,
                                                GError              **error);
+/* The store, for one thread at a time: the engine's workers use it under
+ * a lock of the engine's, so a caller that shares the engine with running
+ * operations uses bh_engine_get_setting() and the like instead. */
 BhStore        *bh_engine_get_store           (BhEngine             *self);
 const char     *bh_engine_get_data_dir        (BhEngine             *self);
+/* The store's settings, such as "season-start"; safe while other
+ * operations run. */
+char           *bh_engine_get_setting         (BhEngine             *self,
+                                               const char           *key);
+gboolean        bh_engine_set_setting         (BhEngine             *self,
+                                               const char           *key,
+                                               const char           *value,
+                                               GError              **error);
 
 /* Import (issue 2's BhImport), then a fresh snapshot. report is JSON. */
 JsonNode       *bh_engine_import              (BhEngine             *self,

@@ -28,13 +28,14 @@ GType bh_package_status_get_type (void) G_GNUC_CONST;
 
 /**
  * BhExclusion:
- * @reason: a stable key: "opted-out", "holds-ticket", "same-series",
- *   "similar-event", "excluded-id", "purchase-date", "price", "discount-only",
- *   "location", "max-customers"
+ * @reason: a stable key: "opted-out", "no-email", "holds-ticket",
+ *   "same-series", "similar-event", "excluded-id", "purchase-date", "price",
+ *   "discount-only", "location", "max-customers"
  * @count: how many customers it removed
  *
  * A customer counts under the first reason that removes them, in the
- * order above.
+ * order above. Packages built before "no-email" existed lack it; their
+ * list is read as stored.
  */
 typedef struct
 {
@@ -43,6 +44,7 @@ typedef struct
 } BhExclusion;
 
 const char *bh_exclusion_reason_label (const char *reason);
+gboolean    bh_email_is_usable        (const char *email);
 
 #define BH_TYPE_PACKAGE (bh_package_get_type ())
 

@@ -48,7 +48,8 @@
 
 #define CACHE_NAME "snapshot.cache"
 #define CACHE_MAGIC "BHSNAPC\n"
-#define CACHE_FORMAT 1
+/* 2: customer_no_email */
+#define CACHE_FORMAT 2
 #define CACHE_BYTE_ORDER 0x01020304u
 #define CACHE_FLOAT_CHECK 1.5f
 #define CACHE_CHUNK (8u << 20)
@@ -117,6 +118,7 @@ static const ArrayField array_fields[] = {
   ARRAY_FIELD (customer_post_code, COUNT_CUSTOMERS, 0),
   ARRAY_FIELD (customer_city, COUNT_CUSTOMERS, 0),
   ARRAY_FIELD (customer_opt_out, COUNT_CUSTOMERS, 0),
+  ARRAY_FIELD (customer_no_email, COUNT_CUSTOMERS, 0),
   ARRAY_FIELD (event_store_id, COUNT_EVENTS, 0),
   ARRAY_FIELD (event_day, COUNT_EVENTS, 0),
   ARRAY_FIELD (event_weekday, COUNT_EVENTS, 0),

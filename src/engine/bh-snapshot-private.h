@@ -72,6 +72,7 @@ struct _BhSnapshot
   guint32         *customer_post_code;  /* offset into strings, "" if none */
   guint32         *customer_city;       /* index into cities, or BH_NONE */
   guint8          *customer_opt_out;
+  guint8          *customer_no_email;   /* no usable address, bh_email_is_usable */
   GPtrArray       *cities;              /* case-folded names */
 
   /* events, by store id ascending */

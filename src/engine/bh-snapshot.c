@@ -14,6 +14,7 @@
 
 #include "bh-error.h"
 #include "bh-i18n.h"
+#include "bh-package.h"
 #include "bh-snapshot-private.h"
 
 /*
@@ -306,7 +307,7 @@ load_customers (BhSnapshot  *self,
   capacity = (guint)bh_store_query_int (store, "SELECT count(*) FROM customer", 0);
 
   if (!(stmt = bh_store_prepare (store,
-                                 "SELECT id, ext_id, opt_out, post_code, city "
+                                 "SELECT id, ext_id, opt_out, post_code, city, email "
                                  "FROM customer ORDER BY id",
                                  error)))
     return FALSE;
@@ -316,6 +317,7 @@ load_customers (BhSnapshot  *self,
   self->customer_post_code = g_new (guint32, capacity + 1);
   self->customer_city = g_new (guint32, capacity + 1);
   self->customer_opt_out = g_new (guint8, capacity + 1);
+  self->customer_no_email = g_new (guint8, capacity + 1);
   self->cities = g_ptr_array_new_with_free_func (g_free);
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -334,6 +336,8 @@ load_customers (BhSnapshot  *self,
       self->customer_store_id[i] = sqlite3_column_int64 (stmt, 0);
       self->customer_ext_id[i] = pool_add (pool, (const char *)sqlite3_column_text (stmt, 1));
       self->customer_opt_out[i] = sqlite3_column_int (stmt, 2) != 0;
+      self->customer_no_email[i] =
+        !bh_email_is_usable ((const char *)sqlite3_column_text (stmt, 5));
       self->customer_post_code[i] =
         pool_add (pool, (const char *)sqlite3_column_text (stmt, 3));
       self->customer_city[i] = BH_NONE;
@@ -1548,6 +1552,7 @@ bh_snapshot_unref (BhSnapshot *self)
   g_free (self->customer_post_code);
   g_free (self->customer_city);
   g_free (self->customer_opt_out);
+  g_free (self->customer_no_email);
   g_clear_pointer (&self->cities, g_ptr_array_unref);
   g_free (self->event_store_id);
   g_clear_pointer (&self->event_by_ext_id, g_hash_table_unref);

@@ -165,7 +165,8 @@ static const char * const migrations[] = {
   /* 2 → 3: a merge keeps the member rows it removed from a package as
    * one record (see bh-engine-merge.c) instead of a row a member, which
    * took much of a merge's time. What older merges kept cannot be read
-   * any more, so they can no longer be undone. */
+   * any more, so they can no longer be undone. The reason is English
+   * here and translated where it is shown (bh-engine-merge.c). */
   "UPDATE merge SET closed = 'the store was upgraded' WHERE closed IS NULL;"
   "DELETE FROM merge_package;"
   "DROP TABLE merge_member;"

@@ -158,6 +158,85 @@ test_build_shows_progress_then_done (Fixture       *fixture,
                     count_members (fixture->backend, bh_package_get_id (built)));
 }
 
+/* What another process finds in the store: the packages backhaul-cli
+ * lists, as JSON. */
+static JsonArray *
+cli_packages (const char *store)
+{
+  const char *cli = g_getenv ("BACKHAUL_CLI");
+  const char *argv[] = { cli, "--data-dir", store, "packages", "--json", NULL };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  int status = -1;
+
+  g_assert_nonnull (cli);
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err,
+                &status, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (err, ==, "");
+  g_assert_cmpint (status, ==, 0);
+
+  json_parser_load_from_data (parser, out, -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser)));
+
+  return json_array_ref (json_node_get_array (json_parser_get_root (parser)));
+}
+
+typedef struct
+{
+  const char *store;
+  gboolean    checked;
+} DoneCheck;
+
+/* At the moment the backend says a build is done, and before the main
+ * loop runs on, another process opening the store finds the package
+ * done with all its members: the backend says so only once the build's
+ * transaction has committed, and the write-ahead log the backend's
+ * connection still holds open is no obstacle to a reader. */
+static void
+check_done_is_stored_cb (BhBackend *backend,
+                         BhPackage *package,
+                         DoneCheck *check)
+{
+  g_autoptr(JsonArray) listed = cli_packages (check->store);
+  JsonObject *stored;
+
+  g_assert_cmpint (bh_package_get_status (package), ==, BH_PACKAGE_STATUS_DONE);
+  g_assert_cmpuint (json_array_get_length (listed), ==, 1);
+  stored = json_array_get_object_element (listed, 0);
+  g_assert_cmpint (json_object_get_int_member (stored, "id"), ==, bh_package_get_id (package));
+  g_assert_cmpstr (json_object_get_string_member (stored, "status"), ==, "done");
+  g_assert_cmpint (json_object_get_int_member (stored, "members"), ==,
+                   bh_package_get_members (package));
+  g_assert_cmpuint (bh_package_get_members (package), >, 0);
+
+  check->checked = TRUE;
+}
+
+static void
+test_done_means_stored (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(BhDefinition) definition = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(BhPackage) built = NULL;
+  g_autoptr(GError) error = NULL;
+  DoneCheck check = { fixture->store, FALSE };
+
+  definition = definition_of_upcoming_events (fixture->backend, 3, "Three upcoming");
+  g_signal_connect (fixture->backend, "package-finished", G_CALLBACK (check_done_is_stored_cb),
+                    &check);
+
+  bh_backend_build_async (fixture->backend, definition, NULL, bh_test_store_result_cb,
+                          &result);
+  built = bh_backend_build_finish (fixture->backend, bh_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_true (check.checked);
+}
+
 static void
 on_items_changed_cb (GListModel *model,
                      guint       position,
@@ -402,6 +481,8 @@ main (int   argc,
 
   g_test_add ("/backend/local/build/shows-progress-then-done", Fixture, NULL,
               fixture_set_up, test_build_shows_progress_then_done, fixture_tear_down);
+  g_test_add ("/backend/local/build/done-means-stored", Fixture, NULL,
+              fixture_set_up, test_done_means_stored, fixture_tear_down);
   g_test_add ("/backend/local/packages/survive-restart", Fixture, NULL,
               fixture_set_up, test_list_survives_restart, fixture_tear_down);
   g_test_add ("/backend/local/packages/delete-removes-row", Fixture, NULL,

@@ -16,14 +16,15 @@
 #include "bh-package-private.h"
 #include "bh-package-view-private.h"
 #include "bh-test-fixture.h"
+#include "bh-test-util.h"
 
 /* A package as the engine would hand it over, made by hand so that what
  * the view must show is known here. */
 
 static const char * const reasons[] = {
-  "opted-out", "holds-ticket", "similar-event", "price", "location"
+  "opted-out", "no-email", "holds-ticket", "similar-event", "price", "location"
 };
-static const guint reason_counts[] = { 41, 7, 19, 3, 0 };
+static const guint reason_counts[] = { 41, 12, 7, 19, 3, 0 };
 static const char * const cluster_names[] = { "Baroque lovers", "Opera nights", "Jazz & more" };
 static const guint cluster_members[] = { 120, 75, 30 };
 static const double cluster_days[] = { 34.0, 12.5, NAN };
@@ -572,6 +573,93 @@ test_event_titles (void)
     }
 }
 
+typedef struct
+{
+  BhPackageView *view;
+  guint          members;
+} Shows;
+
+/* Whether the view shows a package of @members customers, in its figures
+ * and in its row of customers. */
+static gboolean
+shows_members (gpointer data)
+{
+  Shows *shows = data;
+  AdwActionRow *row = ADW_ACTION_ROW (_bh_package_view_get_child (shows->view,
+                                                                  "customers_row"));
+  g_autofree char *count = bh_format_count (shows->members);
+  const char *subtitle = adw_action_row_get_subtitle (row);
+
+  return bh_package_get_members (bh_package_view_get_package (shows->view)) == shows->members
+         && subtitle != NULL && g_str_has_prefix (subtitle, count);
+}
+
+/* The members of the package @id in the store now, counted by the engine. */
+static guint
+stored_members (BhEngine *engine,
+                gint64    id)
+{
+  g_autoptr(GArray) members = NULL;
+  g_autoptr(GError) error = NULL;
+
+  members = bh_engine_list_members (engine, id, -1, NULL, &error);
+  g_assert_no_error (error);
+
+  return members->len;
+}
+
+/* A merge moves customers out of a package and its undo brings them
+ * back; the open view shows each state. */
+static void
+test_package_view_follows_merge (void)
+{
+  g_autoptr(BhEngine) engine = bh_test_open_engine ();
+  /* On a tie a merge keeps a customer in the package built first. */
+  g_autoptr(BhPackage) other = bh_test_build_package (engine, "Kept");
+  g_autoptr(BhPackage) followed = bh_test_build_package (engine, "Followed");
+  g_autoptr(BhBackend) backend = bh_test_new_backend ();
+  g_autoptr(GAsyncResult) merged = NULL;
+  g_autoptr(GAsyncResult) undone = NULL;
+  g_autoptr(GError) error = NULL;
+  Listed listed = { bh_backend_get_packages (backend), bh_package_get_id (followed) };
+  gint64 ids[] = { bh_package_get_id (other), bh_package_get_id (followed) };
+  guint before = bh_package_get_members (followed);
+  gboolean closed = FALSE;
+  gint64 merge_id;
+  Shows shows;
+  GtkWidget *window;
+
+  bh_test_wait_until (package_listed, &listed);
+  shows.view = BH_PACKAGE_VIEW (bh_package_view_new (backend, followed));
+  g_signal_connect (shows.view, "close", G_CALLBACK (on_close_cb), &closed);
+  window = show (GTK_WIDGET (shows.view));
+  shows.members = before;
+  g_assert_true (shows_members (&shows));
+
+  bh_backend_merge_async (backend, ids, G_N_ELEMENTS (ids), NULL, bh_test_store_result_cb,
+                          &merged);
+  merge_id = bh_backend_merge_finish (backend, bh_test_wait_result (&merged), &error);
+  g_assert_no_error (error);
+  shows.members = stored_members (engine, ids[1]);
+  g_assert_cmpuint (shows.members, <, before);
+  bh_test_wait_until (shows_members, &shows);
+
+  bh_backend_unmerge_async (backend, merge_id, NULL, bh_test_store_result_cb, &undone);
+  bh_backend_unmerge_finish (backend, bh_test_wait_result (&undone), &error);
+  g_assert_no_error (error);
+  shows.members = stored_members (engine, ids[1]);
+  g_assert_cmpuint (shows.members, ==, before);
+  bh_test_wait_until (shows_members, &shows);
+  g_assert_false (closed);
+
+  /* The results hold the backend. */
+  g_clear_object (&merged);
+  g_clear_object (&undone);
+  gtk_window_destroy (GTK_WINDOW (window));
+  bh_test_iterate ();
+  bh_test_release_backend (g_steal_pointer (&backend));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -586,6 +674,7 @@ main (int   argc,
   g_test_add_func ("/app/package-view/id-report", test_package_view_id_report);
   g_test_add_func ("/app/package-view/progress", test_package_view_progress);
   g_test_add_func ("/app/package-view/built", test_package_view_built);
+  g_test_add_func ("/app/package-view/follows-merge", test_package_view_follows_merge);
 
   return g_test_run ();
 }

@@ -200,20 +200,18 @@ test_build_shows_list (Fixture       *fixture,
   bh_test_screenshot (GTK_WIDGET (fixture->window), "window-packages");
 }
 
-static void
-test_navigates_to_cluster_and_back (Fixture       *fixture,
-                                    gconstpointer  data)
+/* A package of the first two events, built through the window's backend. */
+static BhPackage *
+build_package (Fixture *fixture)
 {
   g_autoptr(BhDefinition) definition = bh_definition_new ();
   g_autoptr(GAsyncResult) events_result = NULL;
   g_autoptr(GAsyncResult) build_result = NULL;
   g_autoptr(JsonNode) events = NULL;
-  g_autoptr(BhPackage) package = NULL;
-  g_autoptr(BhCluster) cluster = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
   JsonArray *array;
-  GtkWidget *package_view;
+  BhPackage *package;
 
   wait_until_loaded (fixture->window);
 
@@ -236,6 +234,17 @@ test_navigates_to_cluster_and_back (Fixture       *fixture,
                                      &error);
   g_assert_no_error (error);
   g_assert_cmpuint (g_list_model_get_n_items (bh_package_get_clusters (package)), >, 0);
+
+  return package;
+}
+
+static void
+test_navigates_to_cluster_and_back (Fixture       *fixture,
+                                    gconstpointer  data)
+{
+  g_autoptr(BhPackage) package = build_package (fixture);
+  g_autoptr(BhCluster) cluster = NULL;
+  GtkWidget *package_view;
 
   /* The list, then the package. */
   g_assert_cmpuint (_bh_window_get_n_pages (fixture->window), ==, 1);
@@ -263,6 +272,36 @@ test_navigates_to_cluster_and_back (Fixture       *fixture,
   g_assert_cmpstr (_bh_window_get_page (fixture->window), ==, "packages");
 }
 
+/* Deleting a package while one of its clusters is shown leaves no page
+ * of it: the window goes back to the list. */
+static void
+test_deleted_package_closes_its_pages (Fixture       *fixture,
+                                       gconstpointer  data)
+{
+  g_autoptr(BhPackage) package = build_package (fixture);
+  g_autoptr(BhCluster) cluster = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *package_view;
+
+  bh_window_show_package (fixture->window, bh_package_get_id (package));
+  package_view = _bh_window_get_visible_page (fixture->window);
+  cluster = g_list_model_get_item (bh_package_get_clusters (package), 0);
+  g_signal_emit_by_name (package_view, "cluster-activated", cluster);
+  g_assert_true (BH_IS_CLUSTER_VIEW (_bh_window_get_visible_page (fixture->window)));
+
+  bh_backend_delete_package_async (fixture->backend, bh_package_get_id (package), NULL,
+                                   bh_test_store_result_cb, &result);
+  bh_backend_delete_package_finish (fixture->backend, bh_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  g_assert_false (BH_IS_CLUSTER_VIEW (_bh_window_get_visible_page (fixture->window)));
+  g_assert_false (BH_IS_PACKAGE_VIEW (_bh_window_get_visible_page (fixture->window)));
+  while (_bh_window_get_n_pages (fixture->window) > 1)
+    g_main_context_iteration (NULL, TRUE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -281,6 +320,8 @@ main (int   argc,
               fixture_set_up_data, test_build_shows_list, fixture_tear_down);
   g_test_add ("/app/window/navigates-to-cluster-and-back", Fixture, NULL,
               fixture_set_up_data, test_navigates_to_cluster_and_back, fixture_tear_down);
+  g_test_add ("/app/window/deleted-package-closes-its-pages", Fixture, NULL,
+              fixture_set_up_data, test_deleted_package_closes_its_pages, fixture_tear_down);
 
   return g_test_run ();
 }

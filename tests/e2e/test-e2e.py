@@ -488,14 +488,26 @@ def find_cluster(r, cluster_name):
     """The engine's id of the package the test built, and the number of
     the cluster the window showed under this name."""
     packages = json.loads(r.cli('packages', '--json'))
-    # Once in about fifteen runs the CLI has been seen to list no package
-    # right after the window showed one as Done; the cause is not known
-    # yet. Ask again for a few seconds and say so in the log, so that the
-    # run tells whether the package was late or missing.
+    # Once in about fifteen runs the CLI was seen to list no package after
+    # the window had built, shown and saved one. What is ruled out: the
+    # window shows Done only after the build's transaction committed, and
+    # another process reads a commit from the write-ahead log without a
+    # checkpoint (test-local-backend's /backend/local/build/done-means-
+    # stored runs the CLI at that moment); both use the same store folder.
+    # What was fixed since: the app's worker threads used the store's
+    # connection, which has no mutex of its own, outside the engine's lock
+    # (statements finalized after it was let go, settings read without
+    # it). Whether that was the cause is not proven, so the test still
+    # asks again for a few seconds, and on a miss logs what the store
+    # folder holds.
     for attempt in range(1, 7):
         if packages:
             break
         print('# backhaul-cli listed no package yet (try %d)' % attempt, flush=True)
+        if attempt == 1:
+            for name in sorted(os.listdir(r.store)):
+                path = os.path.join(r.store, name)
+                print('#   %s: %d bytes' % (name, os.path.getsize(path)), flush=True)
         time.sleep(0.5)
         packages = json.loads(r.cli('packages', '--json'))
     if len(packages) != 1:

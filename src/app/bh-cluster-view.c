@@ -13,6 +13,7 @@
 
 #include "bh-cluster-card.h"
 #include "bh-cluster-view-private.h"
+#include "bh-error.h"
 #include "bh-export.h"
 #include "bh-format.h"
 #include "bh-member-item.h"
@@ -618,6 +619,16 @@ drag_export_cb (GObject      *object,
       remove_with_folder (list->file);
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
+
+      /* The package was deleted while its list was written: the view
+       * learns it from the package list and closes. Workers run side by
+       * side, so the deletion can come first. */
+      if (g_error_matches (error, BH_ERROR, BH_ERROR_NOT_FOUND))
+        {
+          g_debug ("No list to drag: %s", error->message);
+          list->self->preparing_drag = FALSE;
+          return;
+        }
 
       g_warning ("Cannot prepare the list for dragging: %s", error->message);
       list->self->preparing_drag = FALSE;

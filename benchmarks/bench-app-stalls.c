@@ -6,7 +6,8 @@
  * How long the main window's loop goes without dispatching while the app
  * does its heavy work on a store: opening it, building a package, opening
  * the package view and, with --import, importing a folder. Needs a display
- * (xvfb-run works); prints the worst stall of each phase.
+ * (xvfb-run works); prints the worst stall of each phase, what it was
+ * made of, and the most the main thread ran between two monitor ticks.
  *
  *   xvfb-run -a bench-app-stalls --data-dir STORE [--events 3] [--import DIR]
  */
@@ -38,12 +39,20 @@ phase_begin (Phase      *phase,
   phase->begin = g_get_monotonic_time ();
 }
 
+/* The worst stall, what it was made of (the main thread ran, waited for
+ * a processor that other processes had, slept), and the most the main
+ * thread ran between two ticks of the monitor in the whole phase. */
 static void
 phase_end (Phase *phase)
 {
-  g_print ("%-22s %8.1f s   worst stall %6.0f ms\n", phase->name,
+  double busy, waiting, blocked;
+
+  bh_stall_monitor_get_worst_parts (phase->monitor, &busy, &waiting, &blocked);
+  g_print ("%-22s %8.1f s   worst stall %4.0f ms (busy %3.0f, waiting %3.0f, "
+           "blocked %3.0f)   most busy %3.0f ms\n", phase->name,
            (g_get_monotonic_time () - phase->begin) / (double)G_USEC_PER_SEC,
-           bh_stall_monitor_get_worst (phase->monitor));
+           bh_stall_monitor_get_worst (phase->monitor), busy, waiting, blocked,
+           bh_stall_monitor_get_worst_busy (phase->monitor));
   g_clear_pointer (&phase->monitor, bh_stall_monitor_free);
 }
 

@@ -122,7 +122,27 @@ update_accessible (BhBarChart *self)
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
                                   description,
                                   -1);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self), description);
+}
+
+/* Asked for on hover: setting the tooltip at every change of a visible
+ * chart would ask the display server where the pointer is each time. */
+static gboolean
+bh_bar_chart_query_tooltip (GtkWidget  *widget,
+                            int         x,
+                            int         y,
+                            gboolean    keyboard,
+                            GtkTooltip *tooltip)
+{
+  BhBarChart *self = BH_BAR_CHART (widget);
+  g_autofree char *description = NULL;
+
+  if (self->bars->len == 0)
+    return FALSE;
+
+  description = bh_bar_chart_dup_description (self);
+  gtk_tooltip_set_text (tooltip, description);
+
+  return TRUE;
 }
 
 static double
@@ -422,6 +442,7 @@ bh_bar_chart_class_init (BhBarChartClass *klass)
   widget_class->unroot = bh_bar_chart_unroot;
   widget_class->measure = bh_bar_chart_measure;
   widget_class->snapshot = bh_bar_chart_snapshot;
+  widget_class->query_tooltip = bh_bar_chart_query_tooltip;
 
   properties[PROP_TITLE] =
     g_param_spec_string ("title", NULL, NULL,

@@ -13,9 +13,11 @@
 
 #include "bh-cluster-card.h"
 #include "bh-cluster-view-private.h"
+#include "bh-error.h"
 #include "bh-export.h"
 #include "bh-format.h"
 #include "bh-member-item.h"
+#include "bh-worker.h"
 
 /* One taste cluster: its card, its customers in a column view, and two
  * ways to hand the list out, the save dialog and dragging the card.
@@ -311,7 +313,8 @@ make_items_thread (GTask        *task,
                    gpointer      task_data,
                    GCancellable *cancellable)
 {
-  GArray *members = task_data;
+  /* The worker's to free, as big as the list. */
+  g_autoptr(GArray) members = task_data;
   g_autoptr(GPtrArray) items = NULL;
 
   items = g_ptr_array_new_full (members->len, g_object_unref);
@@ -458,7 +461,7 @@ on_search_changed_cb (BhClusterView *self)
   task = g_task_new (self, self->search_cancellable, search_cb, NULL);
   g_task_set_source_tag (task, on_search_changed_cb);
   g_task_set_task_data (task, search, (GDestroyNotify) search_free);
-  g_task_run_in_thread (task, search_thread);
+  bh_worker_run (task, search_thread);
 }
 
 static void
@@ -516,8 +519,8 @@ members_cb (GObject      *object,
    * are made in a worker so that the window stays responsive. */
   task = g_task_new (self, self->members_cancellable, items_cb, NULL);
   g_task_set_source_tag (task, members_cb);
-  g_task_set_task_data (task, g_steal_pointer (&members), (GDestroyNotify) g_array_unref);
-  g_task_run_in_thread (task, make_items_thread);
+  g_task_set_task_data (task, g_steal_pointer (&members), NULL);
+  bh_worker_run (task, make_items_thread);
 }
 
 /* Forgets the members shown and any load or search of them. */
@@ -616,6 +619,16 @@ drag_export_cb (GObject      *object,
       remove_with_folder (list->file);
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
+
+      /* The package was deleted while its list was written: the view
+       * learns it from the package list and closes. Workers run side by
+       * side, so the deletion can come first. */
+      if (g_error_matches (error, BH_ERROR, BH_ERROR_NOT_FOUND))
+        {
+          g_debug ("No list to drag: %s", error->message);
+          list->self->preparing_drag = FALSE;
+          return;
+        }
 
       g_warning ("Cannot prepare the list for dragging: %s", error->message);
       list->self->preparing_drag = FALSE;

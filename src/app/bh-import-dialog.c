@@ -17,6 +17,7 @@
 #include "bh-import-dialog.h"
 #include "bh-import-problem.h"
 #include "bh-progress-relay.h"
+#include "bh-worker.h"
 
 /* Enough customers to look around in, written and imported in seconds. */
 #define DEMO_CUSTOMERS 20000
@@ -202,7 +203,7 @@ delete_demo_dir (BhImportDialog *self)
   task = g_task_new (NULL, NULL, NULL, NULL);
   g_task_set_source_tag (task, delete_demo_dir);
   g_task_set_task_data (task, g_steal_pointer (&self->demo_dir), g_free);
-  g_task_run_in_thread (task, delete_demo_dir_worker);
+  bh_worker_run (task, delete_demo_dir_worker);
 }
 
 static void
@@ -343,7 +344,7 @@ bh_import_dialog_load_demo (BhImportDialog *self)
   task = g_task_new (NULL, self->cancellable, write_demo_cb, g_object_ref (self));
   g_task_set_source_tag (task, bh_import_dialog_load_demo);
   g_task_set_task_data (task, job, demo_job_free);
-  g_task_run_in_thread (task, write_demo_worker);
+  bh_worker_run (task, write_demo_worker);
 }
 
 /* Choosing files */

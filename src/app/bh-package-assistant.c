@@ -18,6 +18,7 @@
 #include "bh-format.h"
 #include "bh-package-assistant-private.h"
 #include "bh-settings.h"
+#include "bh-worker.h"
 
 /* The estimate follows every change, but not every keystroke: it asks
  * the backend once the user has paused this long. */
@@ -668,7 +669,8 @@ make_events_thread (GTask        *task,
                     gpointer      task_data,
                     GCancellable *cancellable)
 {
-  JsonNode *node = task_data;
+  /* The worker's to free: ten thousand events take a while to free. */
+  g_autoptr(JsonNode) node = task_data;
   g_autoptr(GHashTable) venues = g_hash_table_new (g_str_hash, g_str_equal);
   EventList *list = g_new0 (EventList, 1);
   JsonArray *array;
@@ -790,8 +792,8 @@ events_cb (GObject      *object,
    * in a worker, and the window stays responsive. */
   task = g_task_new (self, self->cancellable, event_list_cb, NULL);
   g_task_set_source_tag (task, events_cb);
-  g_task_set_task_data (task, g_steal_pointer (&node), (GDestroyNotify) json_node_unref);
-  g_task_run_in_thread (task, make_events_thread);
+  g_task_set_task_data (task, g_steal_pointer (&node), NULL);
+  bh_worker_run (task, make_events_thread);
 }
 
 /* Rows are made and bound by the hundred while the list fills and while

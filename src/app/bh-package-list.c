@@ -187,6 +187,47 @@ package_dup_members_label (GtkListItem *item,
 
 /* The Events column */
 
+/*
+ * Tooltips of the rows are asked for on hover, not set as the rows bind:
+ * in GTK 4.8 setting a visible widget's tooltip asks the display server
+ * where the pointer is, and waits for the answer, every time. A list
+ * that binds a screenful of rows waited for dozens of answers at once.
+ */
+static gboolean
+on_events_query_tooltip_cb (GtkWidget  *label,
+                            int         x,
+                            int         y,
+                            gboolean    keyboard,
+                            GtkTooltip *tooltip,
+                            gpointer    user_data)
+{
+  const char *text = g_object_get_data (G_OBJECT (label), "bh-events");
+
+  if (text == NULL || *text == '\0')
+    return FALSE;
+
+  gtk_tooltip_set_text (tooltip, text);
+
+  return TRUE;
+}
+
+/* The whole text of a label that does not fit. */
+static gboolean
+on_label_query_tooltip_cb (GtkLabel   *label,
+                           int         x,
+                           int         y,
+                           gboolean    keyboard,
+                           GtkTooltip *tooltip,
+                           gpointer    user_data)
+{
+  if (!pango_layout_is_ellipsized (gtk_label_get_layout (label)))
+    return FALSE;
+
+  gtk_tooltip_set_text (tooltip, gtk_label_get_text (label));
+
+  return TRUE;
+}
+
 static void
 events_setup_cb (GtkSignalListItemFactory *factory,
                  GtkListItem              *item,
@@ -196,6 +237,8 @@ events_setup_cb (GtkSignalListItemFactory *factory,
 
   gtk_label_set_xalign (GTK_LABEL (label), 1.0);
   gtk_widget_add_css_class (label, "numeric");
+  gtk_widget_set_has_tooltip (label, TRUE);
+  g_signal_connect (label, "query-tooltip", G_CALLBACK (on_events_query_tooltip_cb), NULL);
   gtk_list_item_set_child (item, label);
 }
 
@@ -226,7 +269,11 @@ events_bind_cb (GtkSignalListItemFactory *factory,
       g_string_append (tooltip, title != NULL ? title : id);
     }
 
-  gtk_widget_set_tooltip_text (GTK_WIDGET (label), tooltip->str);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (label),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, tooltip->str,
+                                  -1);
+  g_object_set_data_full (G_OBJECT (label), "bh-events",
+                          g_string_free (g_steal_pointer (&tooltip), FALSE), g_free);
 }
 
 static void
@@ -431,6 +478,7 @@ bh_package_list_class_init (BhPackageListClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, date_time_dup_label);
   gtk_widget_class_bind_template_callback (widget_class, date_time_dup_expiry_label);
   gtk_widget_class_bind_template_callback (widget_class, package_get_status_rank);
+  gtk_widget_class_bind_template_callback (widget_class, on_label_query_tooltip_cb);
   gtk_widget_class_bind_template_callback (widget_class, package_dup_status_label);
   gtk_widget_class_bind_template_callback (widget_class, package_is_in_progress);
   gtk_widget_class_bind_template_callback (widget_class, package_has_failed);

@@ -13,6 +13,7 @@
 #include "bh-bar-chart.h"
 #include "bh-cluster-card.h"
 #include "bh-describe.h"
+#include "bh-event-titles.h"
 #include "bh-export.h"
 #include "bh-format.h"
 #include "bh-package-view-private.h"
@@ -20,6 +21,21 @@
 /* Everything about one package: what it is, what came out, and what can
  * be done with it. The view follows the package as the backend replaces
  * it (after a build or a regeneration) and closes when it is deleted. */
+
+/*
+ * What the view shows comes a part a frame, in this order, then a
+ * cluster card a frame. Each part is dozens of labels and charts whose
+ * text is shaped when they are first measured: all of them in the frame
+ * that shows the view took that frame well past 50 ms at a million
+ * customers. A view that is never shown makes no cards at all.
+ */
+typedef enum
+{
+  SHOW_OVERVIEW,     /* title, status, dates and size: at once */
+  SHOW_DEFINITION,
+  SHOW_FIGURES,      /* who was left out, and the charts */
+  SHOW_CARDS,
+} ShowStep;
 
 struct _BhPackageView
 {
@@ -31,6 +47,10 @@ struct _BhPackageView
   GHashTable        *event_titles;
   GPtrArray         *exclusion_rows;
   GPtrArray         *cluster_cards;
+  /* Shows the view's parts one a frame; 0 once they are all there. */
+  guint              show_tick;
+  ShowStep           shown;
+  gboolean           ticked;
   gint64             package_id;
   gboolean           listed;
 
@@ -52,6 +72,7 @@ struct _BhPackageView
   AdwActionRow      *mode_row;
   AdwActionRow      *settings_row;
   AdwActionRow      *ids_row;
+  AdwPreferencesGroup *definition_group;
   AdwPreferencesGroup *exclusions_group;
   GtkBox            *charts_box;
   BhBarChart        *sizes_chart;
@@ -70,8 +91,9 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-static void set_package (BhPackageView *self,
-                         BhPackage     *package);
+static void  set_package    (BhPackageView *self,
+                            BhPackage     *package);
+static guint count_clusters (BhPackageView *self);
 
 static void
 toast (BhPackageView *self,
@@ -220,6 +242,22 @@ update_definition (BhPackageView *self)
     }
 }
 
+/* The parts shown so far, of those that have something to show. */
+static void
+update_visibility (BhPackageView *self)
+{
+  gboolean figures = self->shown >= SHOW_FIGURES;
+  gboolean clusters = count_clusters (self) > 0;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->definition_group),
+                          self->shown >= SHOW_DEFINITION);
+  gtk_widget_set_visible (GTK_WIDGET (self->exclusions_group),
+                          figures && self->exclusion_rows->len > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->charts_box), figures && clusters);
+  gtk_widget_set_visible (GTK_WIDGET (self->clusters_label), self->cluster_cards->len > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->clusters_box), self->cluster_cards->len > 0);
+}
+
 static void
 update_exclusions (BhPackageView *self)
 {
@@ -259,7 +297,7 @@ update_exclusions (BhPackageView *self)
       g_ptr_array_add (self->exclusion_rows, row);
     }
 
-  gtk_widget_set_visible (GTK_WIDGET (self->exclusions_group), self->exclusion_rows->len > 0);
+  update_visibility (self);
 }
 
 static void
@@ -269,12 +307,63 @@ on_card_open_cb (BhPackageView *self,
   g_signal_emit (self, signals[CLUSTER_ACTIVATED], 0, bh_cluster_card_get_cluster (card));
 }
 
+static guint
+count_clusters (BhPackageView *self)
+{
+  GListModel *clusters = bh_package_get_clusters (self->package);
+
+  return clusters != NULL ? g_list_model_get_n_items (clusters) : 0;
+}
+
+static void
+add_next_card (BhPackageView *self)
+{
+  GListModel *clusters = bh_package_get_clusters (self->package);
+  gboolean can_open = bh_package_get_status (self->package) == BH_PACKAGE_STATUS_DONE;
+  g_autoptr(BhCluster) cluster = NULL;
+  GtkWidget *card;
+
+  g_assert (self->cluster_cards->len < count_clusters (self));
+
+  cluster = g_list_model_get_item (clusters, self->cluster_cards->len);
+  card = bh_cluster_card_new (cluster, can_open);
+  g_signal_connect_object (card, "open", G_CALLBACK (on_card_open_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_flow_box_append (self->clusters_box, card);
+  g_ptr_array_add (self->cluster_cards, card);
+}
+
+static gboolean
+show_next_cb (GtkWidget     *widget,
+              GdkFrameClock *frame_clock,
+              gpointer       user_data)
+{
+  BhPackageView *self = BH_PACKAGE_VIEW (widget);
+
+  /* The first tick comes in the frame that first draws the view, whose
+   * overview is enough to lay out. */
+  if (!self->ticked)
+    self->ticked = TRUE;
+  else if (self->shown < SHOW_CARDS)
+    self->shown++;
+  else if (self->cluster_cards->len < count_clusters (self))
+    add_next_card (self);
+
+  update_visibility (self);
+
+  if (self->shown < SHOW_CARDS || self->cluster_cards->len < count_clusters (self))
+    return G_SOURCE_CONTINUE;
+
+  self->show_tick = 0;
+
+  return G_SOURCE_REMOVE;
+}
+
 static void
 update_clusters (BhPackageView *self)
 {
   GListModel *clusters = bh_package_get_clusters (self->package);
-  guint n = clusters != NULL ? g_list_model_get_n_items (clusters) : 0;
-  gboolean can_open = bh_package_get_status (self->package) == BH_PACKAGE_STATUS_DONE;
+  guint n = count_clusters (self);
   GtkWidget *child;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->clusters_box))) != NULL)
@@ -290,21 +379,18 @@ update_clusters (BhPackageView *self)
     {
       g_autoptr(BhCluster) cluster = g_list_model_get_item (clusters, i);
       const BhClusterFigures *figures = bh_cluster_get_figures (cluster);
-      GtkWidget *card = bh_cluster_card_new (cluster, can_open);
-
-      g_signal_connect_object (card, "open", G_CALLBACK (on_card_open_cb), self,
-                               G_CONNECT_SWAPPED);
-      gtk_flow_box_append (self->clusters_box, card);
-      g_ptr_array_add (self->cluster_cards, card);
 
       bh_bar_chart_add_bar (self->sizes_chart, bh_cluster_get_name (cluster), figures->members);
       bh_bar_chart_add_bar (self->ahead_chart, bh_cluster_get_name (cluster),
                             figures->median_days_in_advance);
     }
 
-  gtk_widget_set_visible (GTK_WIDGET (self->charts_box), n > 0);
-  gtk_widget_set_visible (GTK_WIDGET (self->clusters_label), n > 0);
-  gtk_widget_set_visible (GTK_WIDGET (self->clusters_box), n > 0);
+  /* The parts shown stay; the cards come again. */
+  if (self->show_tick == 0 && (self->shown < SHOW_CARDS || n > 0))
+    self->show_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), show_next_cb,
+                                                    NULL, NULL);
+
+  update_visibility (self);
 }
 
 static void
@@ -355,37 +441,18 @@ on_packages_changed_cb (BhPackageView *self,
 }
 
 static void
-events_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
+event_titles_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
 {
   g_autoptr(BhPackageView) self = user_data;
-  g_autoptr(JsonNode) node = NULL;
-  g_autoptr(GError) error = NULL;
-  JsonArray *events;
+  g_autoptr(GHashTable) titles = NULL;
 
-  node = bh_backend_list_events_finish (BH_BACKEND (object), result, &error);
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+  if (!(titles = bh_event_titles_load_finish (result, NULL)))
     return;
 
-  events = json_node_get_array (node);
-  self->event_titles = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  for (guint i = 0; i < json_array_get_length (events); i++)
-    {
-      JsonObject *event = json_array_get_object_element (events, i);
-      const char *id, *title, *date;
-
-      if (event == NULL)
-        continue;
-
-      id = json_object_get_string_member_with_default (event, "id", NULL);
-      title = json_object_get_string_member_with_default (event, "title", NULL);
-      date = json_object_get_string_member_with_default (event, "date", "");
-      if (id != NULL && title != NULL)
-        g_hash_table_insert (self->event_titles, g_strdup (id),
-                             g_strdup_printf ("%s (%s)", title, date));
-    }
-
+  g_clear_pointer (&self->event_titles, g_hash_table_unref);
+  self->event_titles = g_steal_pointer (&titles);
   update_events (self);
 }
 
@@ -557,6 +624,9 @@ bh_package_view_dispose (GObject *object)
   BhPackageView *self = (BhPackageView *)object;
 
   g_cancellable_cancel (self->cancellable);
+  if (self->show_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->show_tick);
+  self->show_tick = 0;
   gtk_widget_dispose_template (GTK_WIDGET (self), BH_TYPE_PACKAGE_VIEW);
 
   G_OBJECT_CLASS (bh_package_view_parent_class)->dispose (object);
@@ -634,6 +704,7 @@ bh_package_view_class_init (BhPackageViewClass *klass)
   CHILD (mode_row);
   CHILD (settings_row);
   CHILD (ids_row);
+  CHILD (definition_group);
   CHILD (exclusions_group);
   CHILD (charts_box);
   CHILD (sizes_chart);
@@ -690,8 +761,8 @@ bh_package_view_new (BhBackend *backend,
                            G_CALLBACK (on_packages_changed_cb), self,
                            G_CONNECT_SWAPPED);
   on_packages_changed_cb (self, 0, 0, 0, bh_backend_get_packages (backend));
-  bh_backend_list_events_async (backend, NULL, NULL, NULL, self->cancellable,
-                                events_cb, g_object_ref (self));
+  bh_event_titles_load_async (backend, TRUE, self->cancellable, event_titles_cb,
+                              g_object_ref (self));
 
   return GTK_WIDGET (self);
 }
@@ -713,13 +784,24 @@ _bh_package_view_get_exclusion_rows (BhPackageView *self)
   return self->exclusion_rows;
 }
 
-/* Of BhClusterCard, one per cluster. */
+/* Of BhClusterCard, one per cluster once they are all made; see
+ * _bh_package_view_get_pending(). */
 GPtrArray *
 _bh_package_view_get_cluster_cards (BhPackageView *self)
 {
   g_return_val_if_fail (BH_IS_PACKAGE_VIEW (self), NULL);
 
   return self->cluster_cards;
+}
+
+/* Whether parts or cards are still to come: they come one a frame while
+ * the view is shown. */
+gboolean
+_bh_package_view_get_pending (BhPackageView *self)
+{
+  g_return_val_if_fail (BH_IS_PACKAGE_VIEW (self), FALSE);
+
+  return self->show_tick != 0;
 }
 
 GtkWidget *

@@ -24,6 +24,12 @@ void            bh_stall_monitor_free           (BhStallMonitor *self);
 double          bh_stall_monitor_get_worst      (BhStallMonitor *self);
 /* The most main-thread time between two ticks, in milliseconds. */
 double          bh_stall_monitor_get_worst_busy (BhStallMonitor *self);
+/* The worst stall's time: the main thread ran, waited for a processor,
+ * slept. */
+void            bh_stall_monitor_get_worst_parts (BhStallMonitor *self,
+                                                  double         *busy,
+                                                  double         *waiting,
+                                                  double         *blocked);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BhStallMonitor, bh_stall_monitor_free)
 

@@ -12,6 +12,7 @@
 
 #include "bh-application.h"
 #include "bh-cluster-view.h"
+#include "bh-event-titles.h"
 #include "bh-format.h"
 #include "bh-import-dialog.h"
 #include "bh-merge-dialog.h"
@@ -181,33 +182,19 @@ get_stats_cb (GObject      *object,
 }
 
 static void
-list_events_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
+event_titles_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
 {
   g_autoptr(BhWindow) self = user_data;
   g_autoptr(GHashTable) titles = NULL;
-  g_autoptr(JsonNode) events = NULL;
   g_autoptr(GError) error = NULL;
-  JsonArray *array;
 
-  if (!(events = bh_backend_list_events_finish (BH_BACKEND (object), result, &error)))
+  if (!(titles = bh_event_titles_load_finish (result, &error)))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_warning ("Cannot list the events: %s", error->message);
       return;
-    }
-
-  titles = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  array = json_node_get_array (events);
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      JsonObject *event = json_array_get_object_element (array, i);
-      const char *id = json_object_get_string_member_with_default (event, "id", NULL);
-      const char *title = json_object_get_string_member_with_default (event, "title", NULL);
-
-      if (id != NULL && title != NULL)
-        g_hash_table_insert (titles, g_strdup (id), g_strdup (title));
     }
 
   bh_package_list_set_event_titles (self->package_list, titles);
@@ -220,8 +207,8 @@ reload_figures (BhWindow *self)
 
   bh_backend_get_stats_async (self->backend, self->cancellable, get_stats_cb,
                               g_object_ref (self));
-  bh_backend_list_events_async (self->backend, NULL, NULL, NULL, self->cancellable,
-                                list_events_cb, g_object_ref (self));
+  bh_event_titles_load_async (self->backend, FALSE, self->cancellable, event_titles_cb,
+                              g_object_ref (self));
 }
 
 static void

@@ -12,9 +12,11 @@
 #include "bh-local-backend.h"
 #include "bh-package-private.h"
 #include "bh-progress-relay.h"
+#include "bh-worker.h"
 
 /*
- * Every operation is a GTask run in a worker thread. The worker reads only
+ * Every operation is a GTask run in a worker thread below the main
+ * thread's priority (bh-worker.h). The worker reads only
  * its Operation (copied inputs) and the engine, which is made for use from
  * several threads at once; results go back through the task, and the
  * package list is only ever changed on the main thread.
@@ -360,8 +362,7 @@ operation_start (BhLocalBackend      *self,
   worker = g_task_new (NULL, cancellable, operation_ran_cb, g_object_ref (task));
   g_task_set_source_tag (worker, operation_worker);
   g_task_set_task_data (worker, op, NULL);
-  g_task_set_return_on_cancel (worker, FALSE);
-  g_task_run_in_thread (worker, operation_worker);
+  bh_worker_run (worker, operation_worker);
 }
 
 static Operation *

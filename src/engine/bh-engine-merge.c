@@ -858,9 +858,12 @@ bh_engine_merge (BhEngine      *self,
            merge_id, planned.wall / 1e6, planned.cpu / 1e6);
 
   /* The packages' figures are recomputed in worker threads while this
-   * one moves the removed members in the store. */
+   * one moves the removed members in the store. The pool is exclusive:
+   * its threads are started by this one and run at its priority, which
+   * the app lowers below the main thread's; GLib's shared threads would
+   * not. */
   pool = g_thread_pool_new (describe_side, &job, MIN (n_packages, g_get_num_processors ()),
-                            FALSE, NULL);
+                            TRUE, NULL);
   for (guint i = 0; i < merge.n_sides; i++)
     {
       Side *side = &merge.sides[i];

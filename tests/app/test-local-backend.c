@@ -8,9 +8,14 @@
 
 #include "config.h"
 
+#ifdef __linux__
+#include <sys/resource.h>
+#endif
+
 #include "bh-local-backend.h"
 #include "bh-progress-relay.h"
 #include "bh-test-util.h"
+#include "bh-worker.h"
 
 static GThread *main_thread;
 
@@ -373,6 +378,100 @@ test_relay_coalesces (void)
   bh_progress_relay_unref (reporter.relay);
 }
 
+typedef struct
+{
+  gboolean in_worker;
+  gboolean worker_lower;
+  gboolean helper_lower;
+  gboolean done;
+  gboolean source_gone;
+  gboolean source_gone_in_main;
+} WorkerRun;
+
+static gpointer
+helper_thread (gpointer data)
+{
+  return GINT_TO_POINTER (bh_worker_is_lower_priority ());
+}
+
+static void
+worker_func (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  WorkerRun *run = task_data;
+
+  run->in_worker = g_thread_self () != main_thread;
+  run->worker_lower = bh_worker_is_lower_priority ();
+  /* As the engine's helper threads are started. */
+  run->helper_lower = GPOINTER_TO_INT (g_thread_join (g_thread_new ("helper", helper_thread,
+                                                                    NULL)));
+
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+worker_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  WorkerRun *run = user_data;
+
+  g_assert_true (g_thread_self () == main_thread);
+  g_assert_true (g_task_propagate_boolean (G_TASK (result), NULL));
+  run->done = TRUE;
+}
+
+static void
+source_gone_cb (gpointer  data,
+                GObject  *where)
+{
+  WorkerRun *run = data;
+
+  run->source_gone = TRUE;
+  run->source_gone_in_main = g_thread_self () == main_thread;
+}
+
+/* A worker runs in a thread of its own below the main thread, and so do
+ * the threads it starts; its task, and the object it was made for, go
+ * in the main thread. */
+static void
+test_worker_runs_below_main (void)
+{
+  g_autoptr(GObject) source = g_object_new (G_TYPE_OBJECT, NULL);
+  g_autoptr(GTask) task = NULL;
+  WorkerRun run = { FALSE, };
+
+#ifdef __linux__
+  if (getpriority (PRIO_PROCESS, 0) >= 19)
+    {
+      g_test_skip ("The main thread already runs at the lowest priority");
+      return;
+    }
+#else
+  g_test_skip ("Thread priorities are set on Linux only");
+  return;
+#endif
+
+  g_object_weak_ref (source, source_gone_cb, &run);
+  task = g_task_new (source, NULL, worker_done_cb, &run);
+  g_task_set_task_data (task, &run, NULL);
+  bh_worker_run (task, worker_func);
+  g_clear_object (&task);
+  g_clear_object (&source);
+
+  while (!run.source_gone)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_true (run.done);
+  g_assert_true (run.in_worker);
+  g_assert_true (run.worker_lower);
+  g_assert_true (run.helper_lower);
+  g_assert_true (run.source_gone_in_main);
+  g_assert_false (bh_worker_is_lower_priority ());
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -389,6 +488,7 @@ main (int   argc,
   g_test_add ("/backend/local/packages/delete-removes-row", Fixture, NULL,
               fixture_set_up, test_delete_removes_row, fixture_tear_down);
   g_test_add_func ("/backend/progress-relay/coalesces", test_relay_coalesces);
+  g_test_add_func ("/backend/worker/runs-below-main", test_worker_runs_below_main);
 
   return g_test_run ();
 }

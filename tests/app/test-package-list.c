@@ -422,6 +422,82 @@ test_format_expiry_edges (void)
   g_assert_null (bh_format_expiry (NULL, now));
 }
 
+static GtkLabel *
+find_label (GtkWidget  *widget,
+            const char *text)
+{
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+
+  collect_widgets (widget, GTK_TYPE_LABEL, labels);
+  for (guint i = 0; i < labels->len; i++)
+    if (g_strcmp0 (gtk_label_get_label (g_ptr_array_index (labels, i)), text) == 0)
+      return g_ptr_array_index (labels, i);
+
+  return NULL;
+}
+
+static gboolean
+query_tooltip (GtkLabel *label)
+{
+  g_autoptr(GtkTooltip) tooltip = g_object_new (GTK_TYPE_TOOLTIP, NULL);
+  gboolean shown = FALSE;
+
+  g_signal_emit_by_name (label, "query-tooltip", 1, 1, FALSE, tooltip, &shown);
+
+  return shown;
+}
+
+/* The rows' tooltips are asked for on hover, never set as rows bind
+ * (which makes GTK 4.8 ask the display server where the pointer is): the
+ * events' names, and a title that does not fit in full. */
+static void
+test_tooltips_on_hover (void)
+{
+  g_autofree char *long_title = g_strnfill (400, 'M');
+  Spec specs[] = {
+    { 1, long_title, 2, 1790000300, 10, BH_PACKAGE_STATUS_DONE },
+    { 2, (char *)"Short", 3, 1790000200, 10, BH_PACKAGE_STATUS_DONE },
+  };
+  g_autoptr(GListStore) store = g_list_store_new (BH_TYPE_PACKAGE);
+  g_autoptr(GHashTable) event_titles = g_hash_table_new (g_str_hash, g_str_equal);
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *list = bh_package_list_new ();
+  GtkLabel *label;
+
+  for (guint i = 0; i < G_N_ELEMENTS (specs); i++)
+    {
+      g_autoptr(BhPackage) package = package_new (&specs[i]);
+
+      g_list_store_append (store, package);
+    }
+  g_hash_table_insert (event_titles, (char *)"E00000", (char *)"Aida");
+
+  bh_package_list_set_model (BH_PACKAGE_LIST (list), G_LIST_MODEL (store));
+  bh_package_list_set_event_titles (BH_PACKAGE_LIST (list), event_titles);
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 300);
+  gtk_window_set_child (GTK_WINDOW (window), list);
+  gtk_window_present (GTK_WINDOW (window));
+  while (!gtk_widget_get_mapped (list) || g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, TRUE);
+
+  /* The events of a package are named on hover. */
+  label = find_label (list, "2");
+  g_assert_nonnull (label);
+  g_assert_null (gtk_widget_get_tooltip_text (GTK_WIDGET (label)));
+  g_assert_true (query_tooltip (label));
+
+  /* A title shows in full on hover only when it does not fit. */
+  label = find_label (list, long_title);
+  g_assert_nonnull (label);
+  g_assert_null (gtk_widget_get_tooltip_text (GTK_WIDGET (label)));
+  g_assert_true (query_tooltip (label));
+  label = find_label (list, "Short");
+  g_assert_nonnull (label);
+  g_assert_false (query_tooltip (label));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -439,6 +515,7 @@ main (int   argc,
   g_test_add ("/app/package-list/follows-model", Fixture, NULL,
               fixture_set_up, test_follows_model, fixture_tear_down);
   g_test_add_func ("/app/package-list/shows-status", test_shows_status);
+  g_test_add_func ("/app/package-list/tooltips-on-hover", test_tooltips_on_hover);
   g_test_add_func ("/app/format/expiry/days", test_format_expiry);
   g_test_add_func ("/app/format/expiry/edges", test_format_expiry_edges);
 

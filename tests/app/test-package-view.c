@@ -11,6 +11,7 @@
 
 #include "bh-bar-chart.h"
 #include "bh-cluster-card.h"
+#include "bh-event-titles.h"
 #include "bh-format.h"
 #include "bh-package-private.h"
 #include "bh-package-view-private.h"
@@ -113,6 +114,13 @@ find_action_button (GtkWidget  *widget,
   return NULL;
 }
 
+static gboolean
+cards_made (gpointer data)
+{
+  return !_bh_package_view_get_pending (BH_PACKAGE_VIEW (data));
+}
+
+/* Shows the view in a window of its own, once its cards are there. */
 static GtkWidget *
 show (GtkWidget *view)
 {
@@ -121,7 +129,7 @@ show (GtkWidget *view)
   gtk_window_set_default_size (GTK_WINDOW (window), 1000, 1900);
   gtk_window_set_child (GTK_WINDOW (window), view);
   gtk_window_present (GTK_WINDOW (window));
-  bh_test_iterate ();
+  bh_test_wait_until (cards_made, view);
 
   return window;
 }
@@ -184,6 +192,99 @@ test_package_view_clusters (void)
 
   bh_test_screenshot (window, "package-view");
   gtk_window_destroy (GTK_WINDOW (window));
+}
+
+typedef struct
+{
+  BhPackageView *view;
+  GArray        *parts;
+} Frames;
+
+/* What the view shows: its parts beyond the overview, then its cards. */
+static guint
+count_parts (BhPackageView *view)
+{
+  return gtk_widget_get_visible (_bh_package_view_get_child (view, "definition_group")) +
+         gtk_widget_get_visible (_bh_package_view_get_child (view, "charts_box")) +
+         _bh_package_view_get_cluster_cards (view)->len;
+}
+
+static void
+on_after_paint_cb (GdkFrameClock *frame_clock,
+                   Frames        *frames)
+{
+  guint n = count_parts (frames->view);
+
+  if (gtk_widget_get_mapped (GTK_WIDGET (frames->view)))
+    g_array_append_val (frames->parts, n);
+}
+
+/* The view's parts and cards come one a frame, not all in the frame
+ * that shows the view, and only once the view is shown; a change of
+ * the package makes its cards afresh. */
+static void
+test_package_view_parts_per_frame (void)
+{
+  g_autoptr(BhBackend) backend = bh_test_new_backend ();
+  g_autoptr(BhPackage) package = make_package (BH_PACKAGE_STATUS_DONE);
+  g_autoptr(GArray) parts = g_array_new (FALSE, FALSE, sizeof (guint));
+  GListModel *clusters = bh_package_get_clusters (package);
+  guint n_clusters = g_list_model_get_n_items (clusters);
+  BhPackageView *view = BH_PACKAGE_VIEW (bh_package_view_new (backend, package));
+  GPtrArray *cards = _bh_package_view_get_cluster_cards (view);
+  Frames frames = { view, parts };
+  GdkFrameClock *frame_clock;
+  GtkWidget *window;
+  gulong handler;
+
+  g_object_ref_sink (view);
+  g_assert_cmpuint (n_clusters, >, 1);
+
+  /* Not shown: nothing beyond the overview, but the charts know every
+   * cluster. */
+  bh_test_iterate ();
+  g_assert_cmpuint (count_parts (view), ==, 0);
+  g_assert_true (_bh_package_view_get_pending (view));
+  g_assert_cmpuint (bh_bar_chart_get_n_bars (BH_BAR_CHART (_bh_package_view_get_child (
+    view, "sizes_chart"))), ==, n_clusters);
+
+  window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 1900);
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (view));
+  gtk_widget_realize (window);
+  frame_clock = gtk_widget_get_frame_clock (window);
+  handler = g_signal_connect (frame_clock, "after-paint", G_CALLBACK (on_after_paint_cb),
+                              &frames);
+  gtk_window_present (GTK_WINDOW (window));
+  bh_test_wait_until (cards_made, view);
+  g_signal_handler_disconnect (frame_clock, handler);
+
+  /* The first frame draws the overview alone; each one after it adds
+   * one part at most, up to the definition, the charts and every card. */
+  g_assert_cmpuint (parts->len, >, 2 + n_clusters);
+  g_assert_cmpuint (g_array_index (parts, guint, 0), ==, 0);
+  for (guint i = 1; i < parts->len; i++)
+    g_assert_cmpuint (g_array_index (parts, guint, i), <=,
+                      g_array_index (parts, guint, i - 1) + 1);
+  g_assert_cmpuint (count_parts (view), ==, 2 + n_clusters);
+  for (guint i = 0; i < cards->len; i++)
+    {
+      g_autoptr(BhCluster) cluster = g_list_model_get_item (clusters, i);
+
+      g_assert_true (bh_cluster_card_get_cluster (g_ptr_array_index (cards, i)) == cluster);
+    }
+
+  /* A change of status makes the cards again, all of them, and keeps
+   * the parts shown. */
+  _bh_package_set_status (package, BH_PACKAGE_STATUS_EXPIRED, NULL);
+  g_assert_cmpuint (cards->len, <, n_clusters);
+  g_assert_true (gtk_widget_get_visible (_bh_package_view_get_child (view,
+                                                                      "definition_group")));
+  bh_test_wait_until (cards_made, view);
+  g_assert_cmpuint (cards->len, ==, n_clusters);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_object_unref (view);
 }
 
 static void
@@ -444,6 +545,63 @@ test_package_view_built (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static void
+titles_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  GHashTable **titles = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *titles = bh_event_titles_load_finish (result, &error);
+  g_assert_no_error (error);
+}
+
+static gboolean
+pointer_set (gpointer data)
+{
+  return *(gpointer *) data != NULL;
+}
+
+/* The titles by id that the package list and view name events with, as
+ * the engine lists the events. */
+static void
+test_event_titles (void)
+{
+  g_autoptr(BhEngine) engine = bh_test_open_engine ();
+  g_autoptr(BhBackend) backend = bh_test_new_backend ();
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GHashTable) titles = NULL;
+  g_autoptr(GHashTable) dated = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonArray *events;
+
+  node = bh_engine_list_events (engine, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  events = json_node_get_array (node);
+  g_assert_cmpuint (json_array_get_length (events), >, 0);
+
+  bh_event_titles_load_async (backend, FALSE, NULL, titles_cb, &titles);
+  bh_event_titles_load_async (backend, TRUE, NULL, titles_cb, &dated);
+  bh_test_wait_until (pointer_set, &titles);
+  bh_test_wait_until (pointer_set, &dated);
+
+  g_assert_cmpuint (g_hash_table_size (titles), ==, json_array_get_length (events));
+  g_assert_cmpuint (g_hash_table_size (dated), ==, json_array_get_length (events));
+  for (guint i = 0; i < json_array_get_length (events); i++)
+    {
+      JsonObject *event = json_array_get_object_element (events, i);
+      const char *id = json_object_get_string_member (event, "id");
+      const char *title = json_object_get_string_member (event, "title");
+      const char *date = json_object_get_string_member (event, "date");
+      const char *with_date = g_hash_table_lookup (dated, id);
+
+      g_assert_cmpstr (g_hash_table_lookup (titles, id), ==, title);
+      g_assert_true (g_str_has_prefix (with_date, title));
+      g_assert_nonnull (strstr (with_date + strlen (title), date));
+    }
+}
+
 typedef struct
 {
   BhPackageView *view;
@@ -538,6 +696,8 @@ main (int   argc,
   bh_test_init (&argc, &argv);
 
   g_test_add_func ("/app/package-view/clusters", test_package_view_clusters);
+  g_test_add_func ("/app/package-view/parts-per-frame", test_package_view_parts_per_frame);
+  g_test_add_func ("/app/event-titles/by-id", test_event_titles);
   g_test_add_func ("/app/package-view/exclusions", test_package_view_exclusions);
   g_test_add_func ("/app/package-view/expired", test_package_view_expired);
   g_test_add_func ("/app/package-view/id-report", test_package_view_id_report);

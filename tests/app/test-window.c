@@ -94,14 +94,58 @@ test_empty_store_offers_import (Fixture       *fixture,
   bh_test_screenshot (GTK_WIDGET (fixture->window), "window-empty");
 }
 
+static GtkSpinner *
+find_spinner (GtkWidget *widget)
+{
+  if (GTK_IS_SPINNER (widget))
+    return GTK_SPINNER (widget);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkSpinner *found = find_spinner (child);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static gboolean
+spinner_shown_or_loaded (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return gtk_widget_get_mapped (GTK_WIDGET (find_spinner (GTK_WIDGET (fixture->window)))) ||
+         g_strcmp0 (_bh_window_get_page (fixture->window), "loading") != 0;
+}
+
+static gboolean
+spinner_hidden (gpointer data)
+{
+  return !gtk_widget_get_mapped (GTK_WIDGET (data));
+}
+
 static void
 test_store_without_packages (Fixture       *fixture,
                              gconstpointer  data)
 {
   g_autofree char *customers = bh_format_count (N_CUSTOMERS);
+  GtkSpinner *spinner = find_spinner (GTK_WIDGET (fixture->window));
   const char *freshness;
 
+  /* The spinner spins while it shows, and stops once its page is gone:
+   * a spinner spins, and makes the window draw, even unseen. */
+  g_assert_nonnull (spinner);
+  bh_test_wait_until (spinner_shown_or_loaded, fixture);
+  if (gtk_widget_get_mapped (GTK_WIDGET (spinner)))
+    g_assert_true (gtk_spinner_get_spinning (spinner));
+
   wait_until_loaded (fixture->window);
+  bh_test_wait_until (spinner_hidden, spinner);
+  g_assert_false (gtk_spinner_get_spinning (spinner));
 
   g_assert_cmpstr (_bh_window_get_page (fixture->window), ==, "no-packages");
 

@@ -86,6 +86,15 @@ idle_for (guint ms)
     }
 }
 
+static void
+after_paint_cb (GdkFrameClock *frame_clock,
+                gpointer       user_data)
+{
+  gboolean *painted = user_data;
+
+  *painted = TRUE;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -111,6 +120,8 @@ main (int   argc,
   BhWindow *window;
   JsonArray *array;
   Phase phase;
+  gboolean painted = FALSE;
+  gulong first_frame;
 
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error) || data_dir == NULL)
@@ -122,10 +133,22 @@ main (int   argc,
   gtk_init ();
   adw_init ();
 
-  phase_begin (&phase, "open store and list");
+  /* GTK's own start: the window's first layout and frame, before the
+   * window asks for anything from the store. */
+  phase_begin (&phase, "show the window");
   backend = bh_local_backend_new (data_dir);
   window = bh_window_new (NULL, backend);
   gtk_window_present (GTK_WINDOW (window));
+  while (!gtk_widget_get_mapped (GTK_WIDGET (window)))
+    g_main_context_iteration (NULL, TRUE);
+  first_frame = g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (window)),
+                                  "after-paint", G_CALLBACK (after_paint_cb), &painted);
+  while (!painted)
+    g_main_context_iteration (NULL, TRUE);
+  g_signal_handler_disconnect (gtk_widget_get_frame_clock (GTK_WIDGET (window)), first_frame);
+  phase_end (&phase);
+
+  phase_begin (&phase, "open store and list");
   while (g_strcmp0 (_bh_window_get_page (window), "loading") == 0)
     g_main_context_iteration (NULL, TRUE);
   bh_backend_list_events_async (backend, NULL, NULL, NULL, NULL, store_result_cb,

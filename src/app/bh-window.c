@@ -32,6 +32,10 @@ struct _BhWindow
   JsonNode             *stats;
   /* Set while a page is pushed; see on_leaflet_transition_cb(). */
   gboolean              pushing;
+  /* Set once the window asked for the store's contents, after its first
+   * frame; see on_first_frame_cb(). */
+  gboolean              started;
+  gulong                first_frame_handler;
 
   AdwToastOverlay      *toast_overlay;
   AdwLeaflet           *leaflet;
@@ -80,11 +84,19 @@ stats_get_int (JsonNode   *stats,
 static void
 update_content (BhWindow *self)
 {
-  GListModel *packages = bh_backend_get_packages (self->backend);
+  GListModel *packages;
   const char *page;
 
   g_assert (BH_IS_WINDOW (self));
 
+  if (!self->started)
+    {
+      gtk_stack_set_visible_child_name (self->content_stack, "loading");
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.create-package", FALSE);
+      return;
+    }
+
+  packages = bh_backend_get_packages (self->backend);
   if (g_list_model_get_n_items (packages) > 0)
     page = "packages";
   else if (self->stats == NULL)
@@ -586,16 +598,17 @@ bh_window_close_request (GtkWindow *window)
   return GTK_WINDOW_CLASS (bh_window_parent_class)->close_request (window);
 }
 
+/* Asks the backend for the packages and the store's figures. */
 static void
-bh_window_constructed (GObject *object)
+start_loading (BhWindow *self)
 {
-  BhWindow *self = (BhWindow *)object;
   GListModel *packages;
 
-  G_OBJECT_CLASS (bh_window_parent_class)->constructed (object);
+  g_assert (BH_IS_WINDOW (self));
+  g_assert (!self->started);
 
-  g_assert (BH_IS_BACKEND (self->backend));
-
+  self->started = TRUE;
+  g_debug ("First frame shown; loading the store");
   packages = bh_backend_get_packages (self->backend);
   bh_package_list_set_model (self->package_list, packages);
   g_signal_connect_object (packages, "items-changed", G_CALLBACK (on_packages_changed_cb),
@@ -607,6 +620,45 @@ bh_window_constructed (GObject *object)
 
   update_content (self);
   reload_figures (self);
+}
+
+/* The store is opened and counted in workers. They start after the
+ * window's first frame, so that their reading does not compete with
+ * GTK's first layout and drawing, which would stall the main loop on a
+ * machine with two processors. */
+static void
+on_first_frame_cb (BhWindow      *self,
+                   GdkFrameClock *frame_clock)
+{
+  g_clear_signal_handler (&self->first_frame_handler, frame_clock);
+  if (!self->started)
+    start_loading (self);
+}
+
+static void
+on_map_cb (BhWindow *self)
+{
+  GdkFrameClock *frame_clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+  if (self->started || self->first_frame_handler != 0)
+    return;
+
+  self->first_frame_handler = g_signal_connect_object (frame_clock, "after-paint",
+                                                       G_CALLBACK (on_first_frame_cb), self,
+                                                       G_CONNECT_SWAPPED);
+}
+
+static void
+bh_window_constructed (GObject *object)
+{
+  BhWindow *self = (BhWindow *)object;
+
+  G_OBJECT_CLASS (bh_window_parent_class)->constructed (object);
+
+  g_assert (BH_IS_BACKEND (self->backend));
+
+  update_content (self);
+  g_signal_connect (self, "map", G_CALLBACK (on_map_cb), NULL);
 }
 
 static void

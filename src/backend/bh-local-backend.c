@@ -41,8 +41,10 @@ struct _BhLocalBackend
   char         *data_dir;
   EngineSlot   *slot;
 
-  /* Of BhPackage, newest first; main thread only. */
+  /* Of BhPackage, newest first; main thread only. Listed from the store
+   * when first asked for, see bh_local_backend_get_packages(). */
   GListStore   *packages;
+  gboolean      listed;
   /* The in-progress packages of the builds that run now. */
   GPtrArray    *running;
   GCancellable *cancellable;
@@ -482,6 +484,7 @@ reload_packages (BhLocalBackend *self)
 {
   g_assert (BH_IS_LOCAL_BACKEND (self));
 
+  self->listed = TRUE;
   operation_start (self, operation_new (list_packages_run, list_packages_done),
                    reload_packages, self->cancellable, NULL, NULL);
 }
@@ -1253,10 +1256,18 @@ bh_local_backend_set_setting_finish (BhBackend     *backend,
                            error) != NULL;
 }
 
+/* Opening the store (a gigabyte to read at a million customers) starts
+ * with the first look at the packages, not when the backend is made: the
+ * window asks once it has shown itself. */
 static GListModel *
 bh_local_backend_get_packages (BhBackend *backend)
 {
-  return G_LIST_MODEL (BH_LOCAL_BACKEND (backend)->packages);
+  BhLocalBackend *self = BH_LOCAL_BACKEND (backend);
+
+  if (!self->listed)
+    reload_packages (self);
+
+  return G_LIST_MODEL (self->packages);
 }
 
 /* The object */
@@ -1305,7 +1316,6 @@ bh_local_backend_constructed (GObject *object)
   G_OBJECT_CLASS (bh_local_backend_parent_class)->constructed (object);
 
   self->slot = engine_slot_new (self->data_dir);
-  reload_packages (self);
 }
 
 static void

@@ -94,6 +94,41 @@ test_empty_store_offers_import (Fixture       *fixture,
   bh_test_screenshot (GTK_WIDGET (fixture->window), "window-empty");
 }
 
+static gboolean
+timed_out (gpointer data)
+{
+  gboolean *flag = data;
+
+  *flag = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* The store is read only once the window has shown itself: a window not
+ * yet presented stays on its loading page however long the main loop runs,
+ * and a small store that loads in a moment is there once it shows. */
+static void
+test_loads_after_first_frame (void)
+{
+  g_autofree char *store = bh_test_make_store (N_CUSTOMERS);
+  BhBackend *backend = bh_local_backend_new (store);
+  BhWindow *window = bh_window_new (NULL, backend);
+  gboolean waited = FALSE;
+
+  g_timeout_add (500, timed_out, &waited);
+  while (!waited)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (_bh_window_get_page (window), ==, "loading");
+
+  gtk_window_present (GTK_WINDOW (window));
+  wait_until_loaded (window);
+  g_assert_cmpstr (_bh_window_get_page (window), ==, "no-packages");
+  g_assert_true (g_list_model_get_n_items (bh_backend_get_packages (backend)) == 0);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  bh_test_release_backend (backend);
+  bh_test_remove_dir (store);
+}
+
 static GtkSpinner *
 find_spinner (GtkWidget *widget)
 {
@@ -312,6 +347,7 @@ main (int   argc,
   gtk_icon_theme_add_resource_path (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
                                     "/io/github/backhaul/Backhaul/icons");
 
+  g_test_add_func ("/app/window/loads-after-first-frame", test_loads_after_first_frame);
   g_test_add ("/app/window/empty-store-offers-import", Fixture, NULL,
               fixture_set_up_empty, test_empty_store_offers_import, fixture_tear_down);
   g_test_add ("/app/window/store-without-packages", Fixture, NULL,

@@ -643,7 +643,8 @@ _bh_cli_packages (BhCli  *cli,
   widths[5] = 0;
   for (guint i = 0; i < packages->len; i++)
     {
-      const char *status_text = bh_package_status_label (bh_package_get_status (packages->pdata[i]));
+      BhPackage *package = packages->pdata[i];
+      const char *status_text = bh_package_status_label (bh_package_get_status (package));
 
       widths[1] = MIN (widths[1], -_bh_cli_width (&status_text, 1));
     }

@@ -395,6 +395,26 @@ operation_finish (BhBackend     *backend,
   return g_task_get_task_data (G_TASK (result));
 }
 
+/* For operations whose result is a count: stores it in @count, if not
+ * %NULL, and returns whether the operation succeeded. */
+static gboolean
+operation_finish_count (BhBackend     *backend,
+                        GAsyncResult  *result,
+                        gpointer       source_tag,
+                        guint         *count,
+                        GError       **error)
+{
+  Operation *op = operation_finish (backend, result, source_tag, error);
+
+  if (op == NULL)
+    return FALSE;
+
+  if (count != NULL)
+    *count = op->count;
+
+  return TRUE;
+}
+
 static gpointer
 operation_steal_result (Operation *op)
 {
@@ -689,15 +709,8 @@ bh_local_backend_estimate_finish (BhBackend     *backend,
                                   guint         *customers,
                                   GError       **error)
 {
-  Operation *op = operation_finish (backend, result, bh_local_backend_estimate_async, error);
-
-  if (op == NULL)
-    return FALSE;
-
-  if (customers != NULL)
-    *customers = op->count;
-
-  return TRUE;
+  return operation_finish_count (backend, result, bh_local_backend_estimate_async, customers,
+                                 error);
 }
 
 static gboolean
@@ -1116,15 +1129,8 @@ bh_local_backend_export_finish (BhBackend     *backend,
                                 guint         *rows,
                                 GError       **error)
 {
-  Operation *op = operation_finish (backend, result, bh_local_backend_export_async, error);
-
-  if (op == NULL)
-    return FALSE;
-
-  if (rows != NULL)
-    *rows = op->count;
-
-  return TRUE;
+  return operation_finish_count (backend, result, bh_local_backend_export_async, rows,
+                                 error);
 }
 
 /* Expire */
@@ -1172,15 +1178,8 @@ bh_local_backend_expire_finish (BhBackend     *backend,
                                 guint         *n_expired,
                                 GError       **error)
 {
-  Operation *op = operation_finish (backend, result, bh_local_backend_expire_async, error);
-
-  if (op == NULL)
-    return FALSE;
-
-  if (n_expired != NULL)
-    *n_expired = op->count;
-
-  return TRUE;
+  return operation_finish_count (backend, result, bh_local_backend_expire_async, n_expired,
+                                 error);
 }
 
 /* Settings */
